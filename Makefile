@@ -1,0 +1,57 @@
+# 到账助手 — `make run` serves the assistant, `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PYTHON310 ?= $(shell command -v python3.10 2>/dev/null || ls -d $(HOME)/.pyenv/versions/3.10*/bin/python3.10 2>/dev/null | tail -n 1)
+VENV := .venv
+PY := $(CURDIR)/$(VENV)/bin/python
+
+# Configuration (README, "Configuration"); override on the command line or in the environment.
+export REDIS_HOST ?= localhost
+export REDIS_PORT ?= 6379
+export RASA_PORT ?= 5005
+# The action server port is fixed in endpoints.yml (action_endpoint).
+export ACTION_PORT := 5055
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export RASA_TELEMETRY_ENABLED ?= false
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+export PYTHONWARNINGS ?= ignore
+
+.PHONY: run test venv redis model eval bench validate unit clean
+
+$(VENV)/.installed: requirements.txt
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (pyenv install 3.10.13)"; exit 1; }
+	$(PYTHON310) -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r requirements.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+redis:
+	@scripts/ensure_redis.sh
+
+model: venv
+	@$(PY) -m tools.train > /dev/null
+
+run: venv redis model
+	@scripts/serve.sh "$$($(PY) -m tools.train 2>/dev/null)"
+
+validate: venv
+	$(VENV)/bin/rasa data validate --fail-on-warnings --quiet
+
+unit: venv
+	$(PY) -m pytest -q tests/unit
+
+test: venv redis model validate
+	$(PY) -m pytest -q tests
+	$(PY) -m tools.evaluate --check --model "$$($(PY) -m tools.train 2>/dev/null)"
+
+eval: venv model
+	$(PY) -m tools.evaluate --model "$$($(PY) -m tools.train 2>/dev/null)"
+
+bench: venv model
+	$(PY) -m tools.bench --model "$$($(PY) -m tools.train 2>/dev/null)"
+
+clean:
+	rm -rf models .run results/tmp

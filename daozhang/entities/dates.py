@@ -1,0 +1,89 @@
+"""Resolve the day words merchants use (昨天, 上周五, 11月20号, 11.20) to ISO dates.
+
+Relative words are resolved against the day the message was sent, in
+Asia/Shanghai. A date that would lie in the future is taken as last year's
+(11月30号 said on 2 January) or last month's (28号 said on the 3rd).
+"""
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, datetime, timedelta
+from typing import Optional
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+RELATIVE_DAYS = {
+    "今天": 0, "今日": 0, "今儿": 0, "今早": 0, "今晚": 0, "今天早上": 0, "今天上午": 0,
+    "昨天": 1, "昨日": 1, "昨儿": 1, "昨晚": 1, "昨个": 1, "昨儿个": 1,
+    "前天": 2, "前日": 2, "前儿": 2, "前儿个": 2,
+    "大前天": 3,
+}
+WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6,
+            "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
+
+# Alternatives are ordered longest first so that 大前天 is not read as 前天.
+DATE_PATTERN = re.compile(
+    r"(?P<ymd>(?P<y>20\d{2})\s*[年\-/.]\s*(?P<ym>\d{1,2})\s*[月\-/.]\s*(?P<yd>\d{1,2})\s*[日号]?)"
+    r"|(?P<md>(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]?)"
+    r"|(?P<dot>(?<![\d.])(?P<dm>\d{1,2})[./](?P<dd>\d{1,2})(?![\d.]|\s*(?:元|块|%)))"
+    r"|(?P<dom>(?<![\d月.])(?P<day>\d{1,2})\s*[号日](?!机|码|线|楼|店|柜))"
+    r"|(?P<week>(?P<last>上上|上)?(?:个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7]))"
+    r"|(?P<rel>" + "|".join(sorted(RELATIVE_DAYS, key=len, reverse=True)) + r")"
+)
+
+
+def today_in_shanghai() -> date:
+    """The message's day; `DZ_TODAY` (YYYY-MM-DD) pins it for replays and evaluation."""
+    pinned = os.environ.get("DZ_TODAY")
+    if pinned:
+        return date.fromisoformat(pinned)
+    return datetime.now(SHANGHAI).date()
+
+
+def _safe_date(year: int, month: int, day: int) -> Optional[date]:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_day(month: int, day: int, today: date) -> Optional[date]:
+    found = _safe_date(today.year, month, day)
+    if found and found > today:
+        found = _safe_date(today.year - 1, month, day)
+    return found
+
+
+def _day_of_month(day: int, today: date) -> Optional[date]:
+    found = _safe_date(today.year, today.month, day)
+    if found and found > today:
+        previous = today.replace(day=1) - timedelta(days=1)
+        found = _safe_date(previous.year, previous.month, day)
+    return found
+
+
+def _weekday(match: "re.Match[str]", today: date) -> date:
+    target = WEEKDAYS[match.group("wd")]
+    this_week_monday = today - timedelta(days=today.weekday())
+    weeks_back = {"上": 1, "上上": 2}.get(match.group("last") or "", 0)
+    if weeks_back:
+        return this_week_monday - timedelta(weeks=weeks_back) + timedelta(days=target)
+    found = this_week_monday + timedelta(days=target)
+    return found if found <= today else found - timedelta(weeks=1)
+
+
+def resolve(match: "re.Match[str]", today: date) -> Optional[date]:
+    """The date a DATE_PATTERN match names, or None when it names no real day."""
+    if match.group("ymd"):
+        return _safe_date(int(match.group("y")), int(match.group("ym")), int(match.group("yd")))
+    if match.group("md"):
+        return _month_day(int(match.group("m")), int(match.group("d")), today)
+    if match.group("dot"):
+        return _month_day(int(match.group("dm")), int(match.group("dd")), today)
+    if match.group("dom"):
+        return _day_of_month(int(match.group("day")), today)
+    if match.group("week"):
+        return _weekday(match, today)
+    return today - timedelta(days=RELATIVE_DAYS[match.group("rel")])

@@ -1,0 +1,176 @@
+"""Find the contract's entities in a normalised message, with normalised values.
+
+A blank spaCy `zh` pipeline with the jieba segmenter does the token work: a
+PhraseMatcher for the synonym tables (channels, banks), a Matcher for numbers
+with the cue words before them or the unit after them, token shapes for ids,
+and the date grammar aligned onto tokens. Candidates that overlap are settled
+by how specific the evidence is (a cue word beats a bare shape).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Dict, List, Optional
+
+from daozhang.entities import dates
+from daozhang.lexicon import Lexicon
+from daozhang.segmenter import install_lexicon_words
+from daozhang.text.numerals import format_number
+
+NUMBER = r"^\d{1,9}(?:\.\d{1,2})?$"
+FILLERS = ["是", "为", ":", "了", "码", "号", "号码", "的", "呢", "啊", "嗯"]
+NOT_AMOUNT_AFTER = re.compile(r"^(?:月|号|日|点|时|分|天|笔|次|个|%|年|周|位|台|张|号码|秒|多天|小时|分钟)")
+
+# Higher wins when two candidates overlap.
+PRIORITY = {"cue": 5, "date": 4, "unit": 4, "shape": 3, "lexicon": 3, "amount_cue": 2}
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One entity: contract name, normalised value, span in the normalised text."""
+
+    entity: str
+    value: str
+    start: int
+    end: int
+    evidence: str = "shape"
+
+    def as_dict(self) -> Dict[str, object]:
+        return {"entity": self.entity, "value": self.value, "start": self.start, "end": self.end}
+
+
+def _luhn_valid(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        number = int(char)
+        if index % 2:
+            number = number * 2 - 9 if number > 4 else number * 2
+        total += number
+    return total % 10 == 0
+
+
+def is_card_number(digits: str) -> bool:
+    """A full bank-card number: 16–19 digits passing the Luhn check."""
+    return digits.isdigit() and 16 <= len(digits) <= 19 and _luhn_valid(digits)
+
+
+class EntityFinder:
+    """Rule-based entity finder; build once per process with `EntityFinder.shared()`."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        import spacy
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        install_lexicon_words()
+        self.lexicon = lexicon
+        self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        for entity, table in lexicon.synonyms.items():
+            self.phrases.add(entity, [self.nlp.make_doc(surface) for surface in table])
+        self.matcher = Matcher(self.nlp.vocab)
+        filler = {"LOWER": {"IN": FILLERS}, "OP": "*"}
+        cue_shapes = {
+            "card_last4": r"^\d{4}$",
+            "terminal_id": r"^[A-Za-z0-9]{8}$",
+            "merchant_id": r"^\d{15}$",
+            "reference_no": r"^\d{12}$",
+            "error_code": r"^(?:[A-Za-z]{1,3}\d{0,4}|\d{1,3})$",
+        }
+        for entity, shape in cue_shapes.items():
+            cue = {"LOWER": {"IN": [word.lower() for word in lexicon.cues[entity]]}}
+            self.matcher.add(entity, [[cue, filler, {"TEXT": {"REGEX": shape}}]])
+        units = [word.lower() for word in lexicon.cues["amount_unit"]]
+        self.matcher.add("amount_unit", [[{"TEXT": {"REGEX": NUMBER}}, {"LOWER": {"IN": units}}]])
+        self.matcher.add("amount_sign", [[{"TEXT": {"IN": ["¥", "$"]}}, {"TEXT": {"REGEX": NUMBER}}]])
+        amount_cue = {"LOWER": {"IN": [word.lower() for word in lexicon.cues["amount"]]}}
+        self.matcher.add("amount_cue", [[amount_cue, filler, {"TEXT": {"REGEX": NUMBER}}]])
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def shared(cls) -> "EntityFinder":
+        return cls(Lexicon.load())
+
+    def find(self, text: str, today: Optional[date] = None) -> List[Entity]:
+        """Entities of a normalised text; relative dates resolved against `today`."""
+        doc = self.nlp(text)
+        today = today or dates.today_in_shanghai()
+        candidates: List[Entity] = []
+        candidates += self._lexicon_entities(doc)
+        candidates += self._matched_entities(doc)
+        candidates += self._shaped_entities(doc)
+        candidates += self._date_entities(doc, today)
+        return _settle(candidates)
+
+    def _lexicon_entities(self, doc) -> List[Entity]:
+        found = []
+        for match_id, start, end in self.phrases(doc):
+            entity = self.nlp.vocab.strings[match_id]
+            span = doc[start:end]
+            value = self.lexicon.value_of(entity, span.text)
+            if value:
+                found.append(Entity(entity, value, span.start_char, span.end_char, "lexicon"))
+        return found
+
+    def _matched_entities(self, doc) -> List[Entity]:
+        found = []
+        for match_id, start, end in self.matcher(doc):
+            rule = self.nlp.vocab.strings[match_id]
+            if rule.startswith("amount"):
+                number = doc[start] if rule == "amount_unit" else doc[end - 1]
+                following = doc[number.i + 1].text if number.i + 1 < len(doc) else ""
+                if rule == "amount_cue" and NOT_AMOUNT_AFTER.match(following):
+                    continue
+                value = float(number.text)
+                if value <= 0:
+                    continue
+                evidence = "amount_cue" if rule == "amount_cue" else "unit"
+                found.append(Entity("amount", format_number(value), number.idx,
+                                    number.idx + len(number.text), evidence))
+            else:
+                token = doc[end - 1]
+                value = token.text.upper()
+                if rule == "terminal_id" and not re.search(r"\d", value):
+                    continue
+                found.append(Entity(rule, value, token.idx, token.idx + len(token.text), "cue"))
+        return found
+
+    @staticmethod
+    def _shaped_entities(doc) -> List[Entity]:
+        found = []
+        for token in doc:
+            text = token.text
+            entity = None
+            if re.fullmatch(r"\d{15}", text):
+                entity = "merchant_id"
+            elif re.fullmatch(r"\d{12}", text):
+                entity = "reference_no"
+            elif re.fullmatch(r"[A-Za-z0-9]{8}", text) and re.search(r"[A-Za-z]", text) \
+                    and re.search(r"\d", text):
+                entity = "terminal_id"
+            if entity:
+                found.append(Entity(entity, text.upper(), token.idx, token.idx + len(text)))
+        return found
+
+    @staticmethod
+    def _date_entities(doc, today: date) -> List[Entity]:
+        found = []
+        for match in dates.DATE_PATTERN.finditer(doc.text):
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            resolved = dates.resolve(match, today)
+            if span is None or resolved is None:
+                continue
+            found.append(Entity("txn_date", resolved.isoformat(), span.start_char,
+                                span.end_char, "date"))
+        return found
+
+
+def _settle(candidates: List[Entity]) -> List[Entity]:
+    """Keeps the strongest of overlapping candidates, in text order."""
+    ranked = sorted(candidates, key=lambda e: (-PRIORITY[e.evidence], -(e.end - e.start), e.start))
+    kept: List[Entity] = []
+    for candidate in ranked:
+        if all(candidate.end <= other.start or candidate.start >= other.end for other in kept):
+            kept.append(candidate)
+    return sorted(kept, key=lambda e: e.start)

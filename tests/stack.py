@@ -1,0 +1,110 @@
+"""One running stack for the end-to-end tests: action server + `rasa run`.
+
+Started once per test session on free ports, with the model `make` trained
+for the current fingerprint and the real Redis that `make` made sure of.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Optional
+
+from tools.train import model_path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_json(url: str, payload: Optional[dict] = None, timeout: float = 30) -> object:
+    data = json.dumps(payload).encode() if payload is not None else None
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read().decode())
+
+
+class Stack:
+    """The servers a merchant's message really goes through."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.model = model_path()
+        if not self.model.exists():
+            raise RuntimeError(f"{self.model} is missing: run `make model` first")
+        self.workdir = workdir
+        self.rasa_port, self.action_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.rasa_port}"
+        self.redis_host = os.environ.get("REDIS_HOST", "localhost")
+        self.redis_port = int(os.environ.get("REDIS_PORT", "6379"))
+        self.redis_db = 9
+        self.processes = []
+
+    def _endpoints(self) -> Path:
+        path = self.workdir / "endpoints.yml"
+        redis = (f"  url: {self.redis_host}\n  port: {self.redis_port}\n"
+                 f"  db: {self.redis_db}\n")
+        path.write_text(
+            f"action_endpoint:\n  url: http://127.0.0.1:{self.action_port}/webhook\n"
+            f"tracker_store:\n  type: redis\n{redis}  key_prefix: daozhangtest\n"
+            f"lock_store:\n  type: redis\n{redis}  key_prefix: daozhangtestlock\n")
+        return path
+
+    def start(self) -> "Stack":
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        logs = self.workdir
+        self.processes.append(subprocess.Popen(
+            [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port),
+             "--actions", "actions"],
+            cwd=ROOT, env=env, stdout=open(logs / "actions.log", "w"), stderr=subprocess.STDOUT))
+        self.processes.append(subprocess.Popen(
+            [str(BIN / "rasa"), "run", "--enable-api", "--port", str(self.rasa_port),
+             "--model", str(self.model), "--endpoints", str(self._endpoints()),
+             "--credentials", str(ROOT / "credentials.yml")],
+            cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "w"), stderr=subprocess.STDOUT))
+        self._wait_ready()
+        return self
+
+    def _wait_ready(self, timeout: float = 240) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(p.poll() is not None for p in self.processes):
+                break
+            try:
+                status = http_json(f"{self.url}/status", timeout=2)
+                if status.get("model_file"):
+                    http_json(f"http://127.0.0.1:{self.action_port}/health", timeout=2)
+                    return
+            except OSError:
+                pass
+            time.sleep(1)
+        self.stop()
+        log = (self.workdir / "rasa.log").read_text()[-3000:]
+        raise RuntimeError(f"the Rasa stack did not come up:\n{log}")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def parse(self, text: str) -> dict:
+        return http_json(f"{self.url}/model/parse", {"text": text})
+
+    def say(self, sender: str, text: str) -> list:
+        return http_json(f"{self.url}/webhooks/rest/webhook", {"sender": sender, "message": text})
+
+    def tracker(self, sender: str) -> dict:
+        return http_json(f"{self.url}/conversations/{sender}/tracker")

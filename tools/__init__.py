@@ -1,0 +1,1 @@
+"""Project tooling: training by fingerprint, evaluation, benchmarks."""

@@ -1,0 +1,57 @@
+"""Train the model only when its inputs changed; print the model's path.
+
+The fingerprint covers everything that shapes the model: config, domain,
+training data, our NLU components and the domain package they call, and the
+pinned dependencies. Same inputs → same file name → no retraining.
+"""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INPUTS = ["config.yml", "domain.yml", "requirements.txt", "data", "daozhang", "nlu_components"]
+MODELS = ROOT / "models"
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in INPUTS:
+        path = ROOT / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if "__pycache__" in file.parts:
+                continue
+            digest.update(str(file.relative_to(ROOT)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def model_path() -> Path:
+    return MODELS / f"daozhang-{fingerprint()}.tar.gz"
+
+
+def main() -> int:
+    target = model_path()
+    if target.exists():
+        print(f"model up to date: {target.relative_to(ROOT)}", file=sys.stderr)
+        print(target)
+        return 0
+    print(f"training {target.name} (data, config or code changed) …", file=sys.stderr)
+    started = time.monotonic()
+    command = [sys.executable, "-m", "rasa", "train", "--fixed-model-name", target.name[:-7],
+               "--out", str(MODELS)]
+    result = subprocess.run(command, cwd=ROOT, stdout=sys.stderr)
+    if result.returncode != 0 or not target.exists():
+        print("training failed", file=sys.stderr)
+        return 1
+    print(f"trained in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    print(target)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
