@@ -23,7 +23,8 @@ export PYTHONWARNINGS ?= ignore
 $(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (pyenv install 3.10.13)"; exit 1; }
 	$(PYTHON310) -m venv $(VENV)
-	$(VENV)/bin/pip install -q -r requirements.txt
+	@mkdir -p .run
+	$(VENV)/bin/pip install -r requirements.txt > .run/pip.log 2>&1 || { tail -n 40 .run/pip.log; exit 1; }
 	@touch $@
 
 venv: $(VENV)/.installed

@@ -49,10 +49,20 @@ def _examples(path: Path) -> List[dict]:
     return rows
 
 
-async def _parse_all(model: Path, rows: Sequence[dict]) -> None:
-    from rasa.core.agent import Agent
+def load_agent(model: Path):
+    """The trained model, loaded as `rasa run` would, without debug chatter."""
+    import logging
 
-    agent = Agent.load(str(model))
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+    return Agent.load(str(model))
+
+
+async def _parse_all(model: Path, rows: Sequence[dict]) -> None:
+    agent = load_agent(model)
     for row in rows:
         parsed = await agent.parse_message(row["text"])
         ranking = [r for r in parsed.get("intent_ranking", []) if r["name"] != "nlu_fallback"]

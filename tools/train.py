@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ["config.yml", "domain.yml", "requirements.txt", "data", "daozhang", "nlu_components"]
 MODELS = ROOT / "models"
+LOG = ROOT / ".run" / "train.log"
 
 
 def fingerprint() -> str:
@@ -44,9 +45,12 @@ def main() -> int:
     started = time.monotonic()
     command = [sys.executable, "-m", "rasa", "train", "--fixed-model-name", target.name[:-7],
                "--out", str(MODELS)]
-    result = subprocess.run(command, cwd=ROOT, stdout=sys.stderr)
+    LOG.parent.mkdir(exist_ok=True)
+    with open(LOG, "w") as log:
+        result = subprocess.run(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     if result.returncode != 0 or not target.exists():
-        print("training failed", file=sys.stderr)
+        print(LOG.read_text()[-4000:], file=sys.stderr)
+        print(f"training failed (whole log: {LOG.relative_to(ROOT)})", file=sys.stderr)
         return 1
     print(f"trained in {time.monotonic() - started:.0f} s", file=sys.stderr)
     print(target)

@@ -1,0 +1,76 @@
+"""Benchmark the NLU: model load time, parse latency, memory, normaliser speed.
+
+Figures, not assertions: `make bench` prints them and writes
+results/bench.json. Latency is measured in-process on every held-out message
+(several passes), so it excludes HTTP.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from tools.evaluate import HELDOUT, RESULTS, _examples, load_agent
+
+
+def _percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def _parse_latencies(agent, texts, passes):
+    latencies = []
+    for _ in range(passes):
+        for text in texts:
+            started = time.perf_counter()
+            await agent.parse_message(text)
+            latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument("--passes", type=int, default=3)
+    args = parser.parse_args()
+
+    from daozhang.text.normalise import normalise
+
+    texts = [row["text"] for row in _examples(HELDOUT)]
+    started = time.perf_counter()
+    agent = load_agent(args.model)
+    load_seconds = time.perf_counter() - started
+    asyncio.run(agent.parse_message("预热"))
+    latencies = asyncio.run(_parse_latencies(agent, texts, args.passes))
+
+    started = time.perf_counter()
+    for text in texts * 10:
+        normalise(text)
+    normalise_us = (time.perf_counter() - started) / (len(texts) * 10) * 1e6
+
+    figures = {
+        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}",
+        "model": args.model.name,
+        "model_load_seconds": round(load_seconds, 2),
+        "messages": len(latencies),
+        "parse_ms_median": round(statistics.median(latencies), 2),
+        "parse_ms_p95": round(_percentile(latencies, 0.95), 2),
+        "parse_ms_max": round(max(latencies), 2),
+        "normalise_us_mean": round(normalise_us, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "bench.json").write_text(json.dumps(figures, indent=1))
+    for key, value in figures.items():
+        print(f"{key:>20}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
