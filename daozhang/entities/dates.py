@@ -6,13 +6,10 @@ Asia/Shanghai. A date that would lie in the future is taken as last year's
 """
 from __future__ import annotations
 
-import os
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Optional
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 RELATIVE_DAYS = {
     "今天": 0, "今日": 0, "今儿": 0, "今早": 0, "今晚": 0, "今天早上": 0, "今天上午": 0,
@@ -34,12 +31,19 @@ DATE_PATTERN = re.compile(
 )
 
 
-def today_in_shanghai() -> date:
-    """The message's day; `DZ_TODAY` (YYYY-MM-DD) pins it for replays and evaluation."""
-    pinned = os.environ.get("DZ_TODAY")
-    if pinned:
-        return date.fromisoformat(pinned)
-    return datetime.now(SHANGHAI).date()
+# 今天 is the day of a sale only when a sale is near it: 今天刷的 / 今天上午收了.
+# Otherwise it is the day the merchant speaks (到今天都没到, 今天能到账吗, 今天天气).
+_TODAY_WORDS = {"今天", "今日", "今儿", "今早", "今晚", "今天早上", "今天上午"}
+_SALE_NEAR = re.compile(r"^.{0,6}?(?:刷|收|扫|付|卖|交易|做了|进账|的那笔|那笔|的钱|的款)")
+_ONLY_A_TIME_AFTER = re.compile(r"^\W*(?:上午|下午|中午|晚上|早上|凌晨)?[\d:点半多左右的]*\W*$")
+
+
+def is_only_a_reference_point(match: "re.Match[str]", text: str) -> bool:
+    """True for a 今天 that names the day of speaking, not the day of a sale."""
+    if match.group("rel") not in _TODAY_WORDS:
+        return False
+    after = text[match.end():]
+    return not (_SALE_NEAR.match(after) or _ONLY_A_TIME_AFTER.match(after))
 
 
 def _safe_date(year: int, month: int, day: int) -> Optional[date]:

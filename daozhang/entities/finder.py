@@ -14,6 +14,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Dict, List, Optional
 
+from daozhang.clock import today_in_shanghai
 from daozhang.entities import dates
 from daozhang.lexicon import Lexicon
 from daozhang.segmenter import install_lexicon_words
@@ -24,7 +25,11 @@ FILLERS = ["是", "为", ":", "了", "码", "号", "号码", "的", "呢", "啊"
 NOT_AMOUNT_AFTER = re.compile(r"^(?:月|号|日|点|时|分|天|笔|次|个|%|年|周|位|台|张|号码|秒|多天|小时|分钟)")
 
 # Higher wins when two candidates overlap.
-PRIORITY = {"cue": 5, "date": 4, "unit": 4, "shape": 3, "lexicon": 3, "amount_cue": 2}
+PRIORITY = {"cue": 5, "date": 4, "unit": 4, "shape": 3, "lexicon": 3, "amount_cue": 2, "bare": 1}
+# A number standing alone is most often a sum of money in this domain
+# (八百八 没到账, 押了2k); ids and codes have their own shapes and cues.
+BARE_AMOUNT = re.compile(r"^(?:\d{2,7}(?:\.\d{1,2})?|\d\.\d{1,2})$")
+NOT_BARE_AMOUNT_BEFORE = re.compile(r"(?:第|尾号|后四位|后4位|号|码|TID|tid|型号|编号|版本|v|V|\.|-|/)$")
 
 
 @dataclass(frozen=True)
@@ -39,21 +44,6 @@ class Entity:
 
     def as_dict(self) -> Dict[str, object]:
         return {"entity": self.entity, "value": self.value, "start": self.start, "end": self.end}
-
-
-def _luhn_valid(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        number = int(char)
-        if index % 2:
-            number = number * 2 - 9 if number > 4 else number * 2
-        total += number
-    return total % 10 == 0
-
-
-def is_card_number(digits: str) -> bool:
-    """A full bank-card number: 16–19 digits passing the Luhn check."""
-    return digits.isdigit() and 16 <= len(digits) <= 19 and _luhn_valid(digits)
 
 
 class EntityFinder:
@@ -81,8 +71,10 @@ class EntityFinder:
         for entity, shape in cue_shapes.items():
             cue = {"LOWER": {"IN": [word.lower() for word in lexicon.cues[entity]]}}
             self.matcher.add(entity, [[cue, filler, {"TEXT": {"REGEX": shape}}]])
-        units = [word.lower() for word in lexicon.cues["amount_unit"]]
-        self.matcher.add("amount_unit", [[{"TEXT": {"REGEX": NUMBER}}, {"LOWER": {"IN": units}}]])
+        units = "|".join(sorted((re.escape(w.lower()) for w in lexicon.cues["amount_unit"]),
+                                key=len, reverse=True))
+        self.matcher.add("amount_unit", [[{"TEXT": {"REGEX": NUMBER}},
+                                          {"LOWER": {"REGEX": f"^(?:{units})"}}]])
         self.matcher.add("amount_sign", [[{"TEXT": {"IN": ["¥", "$"]}}, {"TEXT": {"REGEX": NUMBER}}]])
         amount_cue = {"LOWER": {"IN": [word.lower() for word in lexicon.cues["amount"]]}}
         self.matcher.add("amount_cue", [[amount_cue, filler, {"TEXT": {"REGEX": NUMBER}}]])
@@ -95,7 +87,7 @@ class EntityFinder:
     def find(self, text: str, today: Optional[date] = None) -> List[Entity]:
         """Entities of a normalised text; relative dates resolved against `today`."""
         doc = self.nlp(text)
-        today = today or dates.today_in_shanghai()
+        today = today or today_in_shanghai()
         candidates: List[Entity] = []
         candidates += self._lexicon_entities(doc)
         candidates += self._matched_entities(doc)
@@ -133,14 +125,27 @@ class EntityFinder:
                 value = token.text.upper()
                 if rule == "terminal_id" and not re.search(r"\d", value):
                     continue
+                if rule == "error_code" and self._followed_by_unit(doc, token):
+                    continue
                 found.append(Entity(rule, value, token.idx, token.idx + len(token.text), "cue"))
         return found
+
+    def _followed_by_unit(self, doc, token) -> bool:
+        following = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
+        return any(following.startswith(unit.lower()) for unit in self.lexicon.cues["amount_unit"])
 
     @staticmethod
     def _shaped_entities(doc) -> List[Entity]:
         found = []
         for token in doc:
             text = token.text
+            before = doc.text[max(0, token.idx - 4):token.idx].rstrip()
+            following = doc[token.i + 1].text if token.i + 1 < len(doc) else ""
+            if BARE_AMOUNT.match(text) and not NOT_AMOUNT_AFTER.match(following) \
+                    and not NOT_BARE_AMOUNT_BEFORE.search(before) and float(text) > 0:
+                found.append(Entity("amount", format_number(float(text)), token.idx,
+                                    token.idx + len(text), "bare"))
+                continue
             entity = None
             if re.fullmatch(r"\d{15}", text):
                 entity = "merchant_id"
@@ -159,7 +164,7 @@ class EntityFinder:
         for match in dates.DATE_PATTERN.finditer(doc.text):
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             resolved = dates.resolve(match, today)
-            if span is None or resolved is None:
+            if span is None or resolved is None or dates.is_only_a_reference_point(match, doc.text):
                 continue
             found.append(Entity("txn_date", resolved.isoformat(), span.start_char,
                                 span.end_char, "date"))

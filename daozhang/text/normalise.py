@@ -89,7 +89,7 @@ def to_simplified(text: str) -> str:
 
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_SHORTHAND = re.compile(r"(\d+(?:\.\d+)?)\s*([kKwW万千])(?![a-zA-Z])")
+_SHORTHAND = re.compile(r"(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)\s*([kKwW万千])(?![A-Za-z0-9])")
 _SHORTHAND_FACTOR = {"k": 1000, "K": 1000, "千": 1000, "w": 10000, "W": 10000, "万": 10000}
 _KUAI_JIAO = re.compile(r"(\d+)(块|元)(\d)(?![\d.笔次个天台张])(?:毛|角)?")
 _GROUPED_DIGITS = re.compile(r"\d{3,}(?:[ \-]\d{3,})+")

@@ -32,6 +32,7 @@ _AMOUNT_BEFORE = re.compile(
 _MONEY_BEFORE = re.compile(f"[\\d{''.join(_DIGIT_VALUES)}{_UNITS}](?:块|元)$")
 _BIG_UNIT = re.compile("[百千万佰仟]")
 _IDIOMS = {"千万", "万一", "万万", "千千万万", "一万"}
+_CODE_BEFORE = re.compile(r"(?:码|号|报错|包错|代码|错误|显示|提示)(?:是|为)?$")
 _DAY_PART_BEFORE = re.compile(r"(?:上午|下午|中午|晚上|早上|凌晨|傍晚|早)$")
 
 
@@ -59,7 +60,7 @@ def _convert(run: str, before: str, after: str) -> Optional[str]:
     has_unit = any(ch in _UNITS for ch in run)
     if before.endswith("第"):
         return None
-    if digits_only and len(run) >= 3:
+    if digits_only and (len(run) >= 3 or (len(run) == 2 and _CODE_BEFORE.search(before))):
         return _spoken_digits(run)
     if _COUNT_AFTER.match(after):
         return None

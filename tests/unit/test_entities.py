@@ -3,7 +3,8 @@ from datetime import date
 
 import pytest
 
-from daozhang.entities.finder import EntityFinder, is_card_number
+from daozhang.entities.finder import EntityFinder
+from daozhang.masking import is_card_number
 from daozhang.text.normalise import normalise_text
 
 TODAY = date(2026, 11, 23)  # a Monday
@@ -82,6 +83,15 @@ def test_a_card_number_is_never_an_id():
 @pytest.mark.parametrize("text", ["三天了还没到", "第一笔", "费率0.6%", "等了两天", "一些钱"])
 def test_numbers_that_are_not_entities(text):
     assert found(text) == set()
+
+
+@pytest.mark.parametrize("text", ["到今天都没到账", "今天能到账吗", "今天天气怎么样"])
+def test_today_as_the_day_of_speaking_is_not_a_transaction_date(text):
+    assert not {e for e in found(text) if e[0] == "txn_date"}
+
+
+def test_today_next_to_a_sale_is_a_transaction_date():
+    assert ("txn_date", "2026-11-23") in found("今天上午刷的那笔")
 
 
 def test_a_date_in_the_future_is_last_years():

@@ -1,0 +1,63 @@
+"""The interface every transaction-status backend implements, and its timeout guard."""
+from __future__ import annotations
+
+import abc
+import asyncio
+from datetime import date
+from decimal import Decimal
+from typing import List, Optional
+
+from daozhang.records import Merchant, Settlement, Transaction
+
+
+class LookupUnavailable(Exception):
+    """The backend could not be reached or did not answer in time."""
+
+
+class TransactionStatusAdapter(abc.ABC):
+    """Find a merchant, its transactions in a date range, a transaction's settlement."""
+
+    @abc.abstractmethod
+    async def find_merchant(self, merchant_id: str) -> Optional[Merchant]:
+        """The merchant, or None when the id is unknown."""
+
+    @abc.abstractmethod
+    async def find_transactions(
+        self, merchant_id: str, start: date, end: date,
+        amount: Optional[Decimal] = None, channel: Optional[str] = None,
+    ) -> List[Transaction]:
+        """Transactions from `start` to `end` (inclusive), newest first."""
+
+    @abc.abstractmethod
+    async def get_settlement(self, merchant_id: str, transaction_id: str) -> Optional[Settlement]:
+        """How the transaction was (or will be) paid out; None when nothing is known."""
+
+
+class _TimeoutGuard(TransactionStatusAdapter):
+    """Turns a slow or failing backend into LookupUnavailable after `seconds`."""
+
+    def __init__(self, inner: TransactionStatusAdapter, seconds: float) -> None:
+        self._inner, self._seconds = inner, seconds
+
+    async def _guard(self, call):
+        try:
+            return await asyncio.wait_for(call, timeout=self._seconds)
+        except asyncio.TimeoutError as error:
+            raise LookupUnavailable(f"no answer within {self._seconds:g} s") from error
+        except (OSError, ConnectionError) as error:
+            raise LookupUnavailable(str(error)) from error
+
+    async def find_merchant(self, merchant_id):
+        return await self._guard(self._inner.find_merchant(merchant_id))
+
+    async def find_transactions(self, merchant_id, start, end, amount=None, channel=None):
+        return await self._guard(
+            self._inner.find_transactions(merchant_id, start, end, amount, channel))
+
+    async def get_settlement(self, merchant_id, transaction_id):
+        return await self._guard(self._inner.get_settlement(merchant_id, transaction_id))
+
+
+def with_timeout(adapter: TransactionStatusAdapter, seconds: float) -> TransactionStatusAdapter:
+    """The adapter, guarded so that no call takes longer than `seconds`."""
+    return _TimeoutGuard(adapter, seconds)

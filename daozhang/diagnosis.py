@@ -1,0 +1,128 @@
+"""From what the backend says to a diagnosis code and its explanation.
+
+The rules are ordered from what the merchant can least change (the money was
+never taken) to the routine (T+1 not yet due). Explanations live in
+data/explanations.yml; this module only supplies the figures.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Dict, Optional
+
+from daozhang import money
+from daozhang.payout_calendar import t_plus
+from daozhang.records import Merchant, Settlement, Transaction
+from daozhang.resources import load_yaml
+
+CHANNEL_LABELS = {"card": "刷卡", "wechat": "微信扫码", "alipay": "支付宝扫码", "unionpay_qr": "云闪付"}
+WEEKDAYS = "一二三四五六日"
+CODES = ("risk_review_hold", "merchant_not_activated", "pending_settlement", "merged_settlement",
+         "settlement_failed_account", "preauth_not_completed", "reversed", "not_found",
+         "qr_not_paid", "refunded", "already_paid", "lookup_unavailable")
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A diagnosis code with the figures its explanation needs."""
+
+    code: str
+    facts: Dict[str, str] = field(default_factory=dict)
+    transaction: Optional[Transaction] = None
+    settlement: Optional[Settlement] = None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    code: str
+    title: str
+    text: str
+    offer_ticket: bool
+
+
+def month_day(day: date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+def month_day_weekday(day: date) -> str:
+    return f"{month_day(day)}（周{WEEKDAYS[day.weekday()]}）"
+
+
+def _estimate_note(payout: date) -> str:
+    return f"（{payout.year}年的节假日安排还没有正式公布，这个日期是估算）"
+
+
+def _transaction_facts(t: Transaction) -> Dict[str, str]:
+    return {"merchant_id": t.merchant_id, "amount": money.yuan(t.amount),
+            "txn_date": month_day(t.time.date()), "txn_time": t.time.strftime("%H:%M"),
+            "channel": CHANNEL_LABELS.get(t.channel, t.channel)}
+
+
+def _code(merchant: Merchant, t: Transaction, s: Optional[Settlement]) -> str:
+    if t.status in ("notpay", "closed"):
+        return "qr_not_paid"
+    if t.status == "reversed":
+        return "reversed"
+    if t.status == "refunded":
+        return "refunded"
+    if t.status == "preauth":
+        return "preauth_not_completed"
+    if merchant.status == "not_activated" or (s and s.status == "blocked_not_activated"):
+        return "merchant_not_activated"
+    if s and s.status == "held":
+        return "risk_review_hold"
+    if s and s.status == "returned":
+        return "settlement_failed_account"
+    if s and s.status == "paid":
+        return "merged_settlement" if s.batch_count > 1 else "already_paid"
+    return "pending_settlement"
+
+
+def diagnose(merchant: Merchant, t: Transaction, s: Optional[Settlement]) -> Diagnosis:
+    """The diagnosis of one transaction of a known merchant."""
+    code = _code(merchant, t, s)
+    facts = _transaction_facts(t)
+    rules = load_yaml("settlement.yml")
+    card_last4 = (s.card_last4 if s else None) or merchant.card_last4 or "（未绑定）"
+    if code == "pending_settlement":
+        payout, estimate = t_plus(t.time.date())
+        facts.update(payout_date=month_day_weekday(payout), card_last4=card_last4,
+                     estimate_note=_estimate_note(payout) if estimate else "")
+    elif code in ("merged_settlement", "already_paid"):
+        facts.update(batch_date=month_day(s.paid_on), payout_date=month_day(s.paid_on),
+                     gross=money.yuan(s.batch_gross), fee=money.yuan(s.batch_fee),
+                     net=money.yuan(s.batch_net), count=str(s.batch_count),
+                     payer_name=s.payer_name or "", card_last4=card_last4)
+    elif code == "settlement_failed_account":
+        facts.update(reason=s.reason or "结算账户异常", card_last4=card_last4)
+    elif code == "preauth_not_completed":
+        facts.update(expires=month_day(t.preauth_expires or t.time.date() + timedelta(days=30)))
+    elif code == "refunded":
+        facts.update(refund_date=month_day(t.refund_time.date()) if t.refund_time else "")
+    elif code == "risk_review_hold":
+        facts.update(review_days=rules["risk_review_days"])
+    return Diagnosis(code, facts, t, s)
+
+
+def not_found(merchant_id: str, start: date, end: date) -> Diagnosis:
+    span = month_day(start) if start == end else f"{month_day(start)}至{month_day(end)}"
+    return Diagnosis("not_found", {"merchant_id": merchant_id, "date_range": span})
+
+
+def unavailable(merchant_id: str) -> Diagnosis:
+    return Diagnosis("lookup_unavailable", {"merchant_id": merchant_id})
+
+
+def explain(diagnosis: Diagnosis) -> Explanation:
+    """The merchant-facing explanation with the figures filled in."""
+    entry = load_yaml("explanations.yml")[diagnosis.code]
+    text = (entry["explanation"] + entry["next_step"]).format(**diagnosis.facts)
+    return Explanation(diagnosis.code, entry["title"], text, bool(entry["offer_ticket"]))
+
+
+def closing_question() -> str:
+    return load_yaml("explanations.yml")["closing_question"]
+
+
+def ticket_offer() -> str:
+    return load_yaml("explanations.yml")["ticket_offer"]

@@ -1,0 +1,82 @@
+"""The Chinese working-day calendar that payouts follow.
+
+`chinesecalendar` knows weekends, statutory holidays and make-up working days
+for the years it ships (up to 2026 in 1.11.0). Later years come from
+`data/holidays.yml`; a year missing there too falls back to weekends only.
+Every answer says whether it is exact or an estimate, so the reply can say so.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Dict, Set, Tuple
+
+import chinese_calendar
+
+from daozhang.resources import load_yaml
+
+
+@dataclass(frozen=True)
+class Workday:
+    """Whether a day is a working day, and whether that is certain."""
+
+    is_workday: bool
+    estimate: bool
+
+
+@lru_cache(maxsize=1)
+def _shipped_schedule() -> Dict[int, Tuple[bool, Set[date], Set[date]]]:
+    """year → (published, holidays, make-up workdays) from holidays.yml."""
+    schedule = {}
+    for year, entry in (load_yaml("holidays.yml") or {}).items():
+        schedule[int(year)] = (bool(entry.get("published")),
+                               set(entry.get("holidays") or []),
+                               set(entry.get("workdays") or []))
+    return schedule
+
+
+def workday(day: date) -> Workday:
+    """Is `day` a working day on the mainland calendar?"""
+    try:
+        return Workday(chinese_calendar.is_workday(day), estimate=False)
+    except NotImplementedError:
+        pass
+    published, holidays, workdays = _shipped_schedule().get(day.year, (False, set(), set()))
+    if day in workdays:
+        return Workday(True, estimate=not published)
+    if day in holidays:
+        return Workday(False, estimate=not published)
+    return Workday(day.weekday() < 5, estimate=not published)
+
+
+def next_workday(after: date) -> Tuple[date, bool]:
+    """The first working day strictly after `after`, and whether it is an estimate."""
+    estimate = False
+    day = after
+    while True:
+        day += timedelta(days=1)
+        answer = workday(day)
+        estimate = estimate or answer.estimate
+        if answer.is_workday:
+            return day, estimate
+
+
+def t_plus(trade_day: date, days: int = 1) -> Tuple[date, bool]:
+    """Payout day of a T+n settlement, and whether it is an estimate.
+
+    T is the trade day when it is a working day, else the next working day
+    (a Saturday sale is booked on Monday); payout is n working days after T.
+    """
+    answer = workday(trade_day)
+    estimate = answer.estimate
+    if answer.is_workday:
+        booked = trade_day
+    else:
+        booked, estimated = next_workday(trade_day)
+        estimate = estimate or estimated
+    payout = booked
+    for _ in range(days):
+        payout, estimated = next_workday(payout)
+        estimate = estimate or estimated
+    return payout, estimate
