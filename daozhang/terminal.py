@@ -1,0 +1,35 @@
+"""Guidance for a terminal that shows an error code or a symptom (data/terminal_errors.yml)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from daozhang.resources import load_yaml
+from daozhang.text.normalise import normalise_text
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """What the code or symptom means and what to do; None fields when unknown."""
+
+    key: Optional[str]
+    meaning: Optional[str]
+    advice: str
+    money_taken: object
+    ticket_if_unsolved: bool
+
+
+def guidance(error_code: Optional[str], text: str = "") -> Guidance:
+    """Guidance for an error code, else for the symptom the text describes."""
+    table = load_yaml("terminal_errors.yml")
+    if error_code:
+        entry = table["codes"].get(error_code.upper())
+        if entry:
+            return Guidance(error_code.upper(), entry["meaning"], entry["advice"].strip(),
+                            entry["money_taken"], bool(entry["ticket_if_unsolved"]))
+    normalised = normalise_text(text)
+    for name, entry in table["symptoms"].items():
+        if any(word in normalised for word in entry["words"]):
+            return Guidance(name, None, entry["advice"].strip(), entry.get("money_taken"),
+                            bool(entry.get("ticket_if_unsolved", True)))
+    return Guidance(error_code.upper() if error_code else None, None, "", "unknown", True)

@@ -1,0 +1,197 @@
+"""Handoff tickets in Redis: ids like HO20261122-0007, status, notes, summary.
+
+A ticket carries everything a person needs so the merchant is never asked
+twice: who and where, the problem, every detail collected, what the lookup
+returned, the diagnosis and the explanation given, the masked transcript,
+the priority and a one-paragraph Chinese summary.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Dict, List, Optional
+
+import redis
+
+from daozhang.clock import now_in_shanghai
+from daozhang.masking import mask_text
+from daozhang.resources import load_yaml
+
+OPEN, CLAIMED, RESOLVED = "open", "claimed", "resolved"
+HIGH_AMOUNT = Decimal("10000")
+
+
+@dataclass
+class Ticket:
+    ticket_id: str
+    created_at: str
+    channel: str
+    sender_id: str
+    merchant_id: Optional[str]
+    intent: Optional[str]
+    slots: Dict[str, object]
+    adapter_results: List[dict]
+    diagnosis: Optional[str]
+    explanation: Optional[str]
+    transcript: List[Dict[str, str]]
+    priority: str
+    priority_reasons: List[str]
+    summary: str
+    status: str = OPEN
+    claimed_by: Optional[str] = None
+    notes: List[Dict[str, str]] = field(default_factory=list)
+    resolution_note: Optional[str] = None
+    updated_at: Optional[str] = None
+
+
+def _amount(slots: Dict[str, object]) -> Optional[Decimal]:
+    try:
+        return Decimal(str(slots.get("amount"))) if slots.get("amount") else None
+    except InvalidOperation:
+        return None
+
+
+def is_angry(transcript: List[Dict[str, str]]) -> bool:
+    words = load_yaml("wording.yml")["anger_words"]
+    return any(word in turn["text"] for turn in transcript if turn["who"] == "merchant"
+               for word in words)
+
+
+def priority(slots: Dict[str, object], diagnosis: Optional[str],
+             transcript: List[Dict[str, str]], repeat: bool) -> List[str]:
+    """The reasons this case is high priority (none → normal)."""
+    reasons = []
+    amount = _amount(slots)
+    if amount is not None and amount >= HIGH_AMOUNT:
+        reasons.append(f"金额{amount}元≥1万")
+    if diagnosis == "settlement_failed_account":
+        reasons.append("结算打款被退回")
+    if is_angry(transcript):
+        reasons.append("商户情绪激动")
+    if repeat:
+        reasons.append("同一商户重复来访")
+    return reasons
+
+
+def summarise(ticket: Ticket) -> str:
+    """One paragraph an agent can read in ten seconds."""
+    wording = load_yaml("wording.yml")
+    slots = ticket.slots
+    problem = wording["problems"].get(ticket.intent or "", "咨询收款问题")
+    details = []
+    if slots.get("txn_date"):
+        details.append(f"交易日期{slots['txn_date']}")
+    if slots.get("amount"):
+        details.append(f"金额{slots['amount']}元")
+    if slots.get("payment_channel"):
+        details.append(wording["channels"].get(slots["payment_channel"], slots["payment_channel"]))
+    who = f"商户{ticket.merchant_id}" if ticket.merchant_id else "商户（未提供商户号）"
+    parts = [f"{who}经{ticket.channel}渠道反映：{problem}"
+             + (f"（{'，'.join(details)}）" if details else "") + "。"]
+    if ticket.diagnosis:
+        title = load_yaml("explanations.yml")[ticket.diagnosis]["title"]
+        parts.append(f"系统查询结论：{title}（{ticket.diagnosis}），已向商户解释。")
+    else:
+        parts.append("尚未查到结论。")
+    parts.append(f"优先级：{'高（' + '、'.join(ticket.priority_reasons) + '）' if ticket.priority_reasons else '普通'}。")
+    parts.append("商户已提供的信息见工单，无需再次询问。")
+    return "".join(parts)
+
+
+class TicketStore:
+    """Tickets in Redis, with an atomic per-day sequence for their ids."""
+
+    def __init__(self, client: redis.Redis, prefix: str = "daozhang") -> None:
+        self.redis = client
+        self.prefix = prefix
+
+    @classmethod
+    def connect(cls, host: str, port: int, db: int = 0, prefix: str = "daozhang") -> "TicketStore":
+        client = redis.Redis(host=host, port=port, db=db, decode_responses=True,
+                             socket_connect_timeout=2, socket_timeout=2)
+        return cls(client, prefix)
+
+    def _key(self, *parts: str) -> str:
+        return ":".join((self.prefix, *parts))
+
+    def _next_id(self, now: datetime) -> str:
+        day = now.strftime("%Y%m%d")
+        key = self._key("ticket_seq", day)
+        sequence = self.redis.incr(key)
+        self.redis.expire(key, 3 * 24 * 3600)
+        return f"HO{day}-{sequence:04d}"
+
+    def create(self, *, channel: str, sender_id: str, merchant_id: Optional[str],
+               intent: Optional[str], slots: Dict[str, object], adapter_results: List[dict],
+               diagnosis: Optional[str], explanation: Optional[str],
+               transcript: List[Dict[str, str]]) -> Ticket:
+        """Stores a new ticket (everything masked) and returns it."""
+        now = now_in_shanghai()
+        transcript = [{**turn, "text": mask_text(turn.get("text") or "")} for turn in transcript]
+        slots = {k: mask_text(v) if isinstance(v, str) else v for k, v in slots.items()}
+        repeat = bool(merchant_id and self.redis.exists(self._key("tickets", "merchant", merchant_id)))
+        reasons = priority(slots, diagnosis, transcript, repeat)
+        ticket = Ticket(
+            ticket_id=self._next_id(now), created_at=now.isoformat(timespec="seconds"),
+            channel=channel, sender_id=sender_id, merchant_id=merchant_id, intent=intent,
+            slots=slots, adapter_results=adapter_results, diagnosis=diagnosis,
+            explanation=mask_text(explanation) if explanation else None, transcript=transcript,
+            priority="high" if reasons else "normal", priority_reasons=reasons, summary="")
+        ticket.summary = summarise(ticket)
+        self._save(ticket)
+        self.redis.zadd(self._key("tickets"), {ticket.ticket_id: now.timestamp()})
+        self.redis.lpush(self._key("tickets", "sender", sender_id), ticket.ticket_id)
+        if merchant_id:
+            self.redis.lpush(self._key("tickets", "merchant", merchant_id), ticket.ticket_id)
+        return ticket
+
+    def _save(self, ticket: Ticket) -> None:
+        self.redis.set(self._key("ticket", ticket.ticket_id),
+                       json.dumps(asdict(ticket), ensure_ascii=False))
+
+    def get(self, ticket_id: str) -> Optional[Ticket]:
+        raw = self.redis.get(self._key("ticket", ticket_id.upper()))
+        return Ticket(**json.loads(raw)) if raw else None
+
+    def latest_for_sender(self, sender_id: str) -> Optional[Ticket]:
+        ticket_id = self.redis.lindex(self._key("tickets", "sender", sender_id), 0)
+        return self.get(ticket_id) if ticket_id else None
+
+    def list(self, status: Optional[str] = None, limit: int = 50) -> List[Ticket]:
+        ids = self.redis.zrevrange(self._key("tickets"), 0, -1)
+        tickets = []
+        for ticket_id in ids:
+            ticket = self.get(ticket_id)
+            if ticket and (status is None or ticket.status == status):
+                tickets.append(ticket)
+            if len(tickets) >= limit:
+                break
+        return tickets
+
+    def _update(self, ticket_id: str, change) -> Ticket:
+        ticket = self.get(ticket_id)
+        if ticket is None:
+            raise KeyError(ticket_id)
+        change(ticket)
+        ticket.updated_at = now_in_shanghai().isoformat(timespec="seconds")
+        self._save(ticket)
+        return ticket
+
+    def claim(self, ticket_id: str, agent: str) -> Ticket:
+        def change(ticket: Ticket) -> None:
+            ticket.status, ticket.claimed_by = CLAIMED, agent
+        return self._update(ticket_id, change)
+
+    def add_note(self, ticket_id: str, agent: str, note: str) -> Ticket:
+        def change(ticket: Ticket) -> None:
+            ticket.notes.append({"agent": agent, "note": mask_text(note),
+                                 "at": now_in_shanghai().isoformat(timespec="seconds")})
+        return self._update(ticket_id, change)
+
+    def resolve(self, ticket_id: str, agent: str, note: str) -> Ticket:
+        def change(ticket: Ticket) -> None:
+            ticket.status, ticket.resolution_note = RESOLVED, mask_text(note)
+            ticket.claimed_by = ticket.claimed_by or agent
+        return self._update(ticket_id, change)

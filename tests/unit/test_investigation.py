@@ -1,0 +1,100 @@
+"""Every sandbox scenario of the contract, investigated end to end in the domain package."""
+import asyncio
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from daozhang import diagnosis as dx
+from daozhang.adapters import LookupUnavailable, with_timeout
+from daozhang.adapters.sandbox import SandboxAdapter
+from daozhang.investigation import CHOOSE, DIAGNOSED, UNKNOWN_MERCHANT, investigate
+
+TODAY = date(2026, 11, 23)  # Monday
+
+
+def run(merchant_id, **kwargs):
+    adapter = with_timeout(SandboxAdapter(TODAY), 0.3)
+    return asyncio.run(investigate(adapter, merchant_id, today=TODAY, **kwargs))
+
+
+@pytest.mark.parametrize("merchant_id, code", [
+    ("898310000000001", "risk_review_hold"),
+    ("898310000000002", "qr_not_paid"),
+    ("898310000000003", "pending_settlement"),
+    ("898310000000004", "merged_settlement"),
+    ("898310000000005", "settlement_failed_account"),
+    ("898310000000006", "preauth_not_completed"),
+    ("898310000000007", "reversed"),
+    ("898310000000008", "not_found"),
+    ("898310000000009", "already_paid"),
+    ("898310000000010", "merchant_not_activated"),
+    ("898310000000011", "refunded"),
+    ("898310000000500", "lookup_unavailable"),
+])
+def test_each_sandbox_merchant_gets_its_diagnosis(merchant_id, code):
+    outcome = run(merchant_id)
+    assert outcome.kind == DIAGNOSED
+    assert outcome.diagnosis.code == code
+
+
+def test_explanations_carry_the_real_figures():
+    pending = dx.explain(run("898310000000003").diagnosis).text
+    assert "1,250.00元" in pending and "11月24日（周二）" in pending
+    merged = dx.explain(run("898310000000004").diagnosis).text
+    assert "2,500.00" in merged and "15.00" in merged and "2,485.00" in merged
+    assert "银联商务结算款" in merged
+    paid = dx.explain(run("898310000000009").diagnosis).text
+    assert "6789" in paid and "11月22日" in paid and "1,491.00" in paid
+    risk = dx.explain(run("898310000000001").diagnosis).text
+    assert "2,000.00元" in risk and "11月22日14:30" in risk
+    preauth = dx.explain(run("898310000000006").diagnosis).text
+    assert "5,000.00元" in preauth and "12月20日" in preauth
+    frozen = dx.explain(run("898310000000005").diagnosis).text
+    assert "冻结" in frozen and "3,000.00元" in frozen
+
+
+def test_every_code_has_a_short_explanation_with_no_placeholder_left():
+    seen = set()
+    for merchant in ["%015d" % (898310000000000 + n) for n in range(1, 12)] + ["898310000000500"]:
+        explanation = dx.explain(run(merchant).diagnosis)
+        assert "{" not in explanation.text and explanation.title
+        assert len(explanation.text) < 260
+        seen.add(explanation.code)
+    assert seen == set(dx.CODES)
+
+
+def test_an_unknown_merchant_is_said_to_be_unknown():
+    assert run("898310000000999").kind == UNKNOWN_MERCHANT
+
+
+def test_a_day_narrows_the_window_and_a_wrong_day_finds_nothing():
+    assert run("898310000000003", txn_date=TODAY).diagnosis.code == "pending_settlement"
+    outcome = run("898310000000003", txn_date=TODAY - timedelta(days=5))
+    assert outcome.diagnosis.code == "not_found"
+
+
+def test_an_amount_picks_one_of_several_transactions():
+    adapter = SandboxAdapter(TODAY, data={"merchants": {"898310000000077": {
+        "name": "测试", "status": "active", "settlement_card": {"bank": "工商银行", "last4": "1111"},
+        "transactions": [
+            {"id": "A", "day": -1, "time": "10:00", "amount": "500.00", "channel": "card", "status": "success"},
+            {"id": "B", "day": -1, "time": "12:00", "amount": "800.00", "channel": "card", "status": "success"}],
+        "settlements": {"A": {"status": "pending"}, "B": {"status": "pending"}}}}})
+    several = asyncio.run(investigate(adapter, "898310000000077", today=TODAY))
+    assert several.kind == CHOOSE and len(several.candidates) == 2
+    one = asyncio.run(investigate(adapter, "898310000000077", amount=Decimal("800"), today=TODAY))
+    assert one.kind == DIAGNOSED and one.diagnosis.transaction.transaction_id == "B"
+
+
+def test_a_stalling_backend_times_out_fast():
+    adapter = with_timeout(SandboxAdapter(TODAY), 0.1)
+    with pytest.raises(LookupUnavailable):
+        asyncio.run(adapter.find_merchant("898310000000500"))
+
+
+def test_late_december_payouts_say_they_are_estimates():
+    adapter = SandboxAdapter(date(2026, 12, 31))
+    outcome = asyncio.run(investigate(adapter, "898310000000003", today=date(2026, 12, 31)))
+    text = dx.explain(outcome.diagnosis).text
+    assert "1月4日（周一）" in text and "估算" in text

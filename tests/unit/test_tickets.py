@@ -1,0 +1,76 @@
+"""Tickets against a real Redis server (the one `make` made sure of)."""
+import os
+import re
+import uuid
+
+import pytest
+import redis
+
+from daozhang.tickets import CLAIMED, RESOLVED, TicketStore
+
+
+@pytest.fixture
+def store():
+    client = redis.Redis(host=os.environ.get("REDIS_HOST", "localhost"),
+                         port=int(os.environ.get("REDIS_PORT", "6379")), db=8, decode_responses=True)
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    yield TicketStore(client, prefix)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+def new_ticket(store, **overrides):
+    fields = dict(channel="rest", sender_id="s1", merchant_id="898310000000005",
+                  intent="payment_not_arrived", slots={"amount": "3000", "txn_date": "2026-11-21"},
+                  adapter_results=[{"diagnosis": "settlement_failed_account"}],
+                  diagnosis="settlement_failed_account", explanation="打款被退回",
+                  transcript=[{"who": "merchant", "text": "我卡号6222021234567894钱没到"},
+                              {"who": "bot", "text": "请提供商户号"}])
+    fields.update(overrides)
+    return store.create(**fields)
+
+
+def test_ids_follow_the_contract_and_count_up_per_day(store):
+    first, second = new_ticket(store), new_ticket(store, sender_id="s2")
+    assert re.fullmatch(r"HO\d{8}-\d{4}", first.ticket_id)
+    assert int(second.ticket_id[-4:]) == int(first.ticket_id[-4:]) + 1
+
+
+def test_a_ticket_holds_every_field_and_masks_card_numbers(store):
+    ticket = store.get(new_ticket(store).ticket_id)
+    assert ticket.merchant_id == "898310000000005" and ticket.diagnosis == "settlement_failed_account"
+    assert ticket.slots["amount"] == "3000" and ticket.adapter_results and ticket.explanation
+    assert ticket.status == "open" and ticket.summary.startswith("商户898310000000005")
+    assert "6222021234567894" not in str(ticket) and "7894" in ticket.transcript[0]["text"]
+    raw = "".join(store.redis.get(k) or "" for k in store.redis.scan_iter(f"{store.prefix}:ticket:*"))
+    assert "6222021234567894" not in raw
+
+
+def test_priority_is_high_for_a_returned_payout(store):
+    ticket = new_ticket(store)
+    assert ticket.priority == "high" and "结算打款被退回" in ticket.priority_reasons
+
+
+def test_priority_rules(store):
+    calm = new_ticket(store, merchant_id="898310000000003", diagnosis="pending_settlement",
+                      slots={"amount": "1250"}, transcript=[{"who": "merchant", "text": "还没到"}])
+    assert calm.priority == "normal"
+    big = new_ticket(store, merchant_id="898310000000077", diagnosis=None, slots={"amount": "12000"},
+                     transcript=[])
+    assert "金额12000元≥1万" in big.priority_reasons
+    angry = new_ticket(store, merchant_id="898310000000078", diagnosis=None, slots={},
+                       transcript=[{"who": "merchant", "text": "再不解决我就投诉"}])
+    assert angry.priority == "high"
+    repeat = new_ticket(store, merchant_id="898310000000003", diagnosis="pending_settlement",
+                        slots={}, transcript=[])
+    assert "同一商户重复来访" in repeat.priority_reasons
+
+
+def test_claim_note_and_resolve(store):
+    ticket = new_ticket(store)
+    assert store.claim(ticket.ticket_id, "agent-li").status == CLAIMED
+    store.add_note(ticket.ticket_id, "agent-li", "已联系银行")
+    done = store.resolve(ticket.ticket_id, "agent-li", "已换绑新卡并重新打款")
+    assert done.status == RESOLVED and done.resolution_note == "已换绑新卡并重新打款"
+    assert store.latest_for_sender("s1").ticket_id == ticket.ticket_id
+    assert [t.ticket_id for t in store.list(status=RESOLVED)] == [ticket.ticket_id]
