@@ -46,6 +46,10 @@ unit: venv
 
 test: venv redis model validate
 	$(PY) -m pytest -q tests
+	$(VENV)/bin/rasa test core --stories tests/test_stories.yml --fail-on-prediction-errors \
+	  --model "$$($(PY) -m tools.train 2>/dev/null)" --out results/tmp/core > .run/test_stories.log 2>&1 \
+	  || { tail -n 60 .run/test_stories.log; exit 1; }
+	@grep -h "Correct:" .run/test_stories.log | tail -n 1
 	$(PY) -m tools.evaluate --check --model "$$($(PY) -m tools.train 2>/dev/null)"
 
 eval: venv model

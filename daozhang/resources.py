@@ -16,3 +16,8 @@ def load_yaml(name: str) -> Dict[str, Any]:
     """A YAML file of `daozhang/data`, parsed once per process."""
     with open(DATA_DIR / name, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
+
+
+def reply(key: str, **fields: object) -> str:
+    """A dialog reply from wording.yml, with its fields filled in."""
+    return load_yaml("wording.yml")["replies"][key].format(**fields)

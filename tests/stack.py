@@ -46,21 +46,24 @@ class Stack:
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.redis_host = os.environ.get("REDIS_HOST", "localhost")
         self.redis_port = int(os.environ.get("REDIS_PORT", "6379"))
-        self.redis_db = 9
+        self.redis_db = 9  # apart from a developer's own conversations in db 0
         self.processes = []
 
     def _endpoints(self) -> Path:
+        """endpoints.yml as shipped, but pointing at this stack's action server."""
         path = self.workdir / "endpoints.yml"
-        redis = (f"  url: {self.redis_host}\n  port: {self.redis_port}\n"
-                 f"  db: {self.redis_db}\n")
-        path.write_text(
-            f"action_endpoint:\n  url: http://127.0.0.1:{self.action_port}/webhook\n"
-            f"tracker_store:\n  type: redis\n{redis}  key_prefix: daozhangtest\n"
-            f"lock_store:\n  type: redis\n{redis}  key_prefix: daozhangtestlock\n")
+        shipped = (ROOT / "endpoints.yml").read_text()
+        path.write_text(shipped.replace("http://localhost:5055/webhook",
+                                        f"http://127.0.0.1:{self.action_port}/webhook"))
         return path
 
     def start(self) -> "Stack":
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        import redis
+
+        redis.Redis(host=self.redis_host, port=self.redis_port, db=self.redis_db).flushdb()
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "REDIS_HOST": self.redis_host,
+               "REDIS_PORT": str(self.redis_port), "REDIS_DB": str(self.redis_db),
+               "DZ_LOOKUP_TIMEOUT": "2"}
         logs = self.workdir
         self.processes.append(subprocess.Popen(
             [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port),

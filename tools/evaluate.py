@@ -114,10 +114,17 @@ def _threshold_sweep(heldout: Sequence[dict], negatives: Sequence[dict]) -> List
     return sweep
 
 
+def threshold_utility(row: dict) -> float:
+    """Right answers count +1; a wrong answer and a false alarm −1; a question back
+    ("please say it differently") −0.5: it costs the merchant one more message, not a wrong path."""
+    asked_back = 1 - row["heldout_correct"] - row["heldout_wrong_answer"]
+    return (row["heldout_correct"] - row["heldout_wrong_answer"] - 0.5 * asked_back
+            - row["negatives_false_alarm"])
+
+
 def recommended_threshold(sweep: Sequence[dict]) -> float:
-    """The threshold that maximises right answers minus wrong answers minus false alarms."""
-    best = max(sweep, key=lambda r: (round(r["heldout_correct"] - r["heldout_wrong_answer"]
-                                           - r["negatives_false_alarm"], 6), -r["threshold"]))
+    """The threshold with the best utility (ties: the lower threshold)."""
+    best = max(sweep, key=lambda r: (round(threshold_utility(r), 6), -r["threshold"]))
     return best["threshold"]
 
 
@@ -229,7 +236,8 @@ def _markdown(s: dict) -> str:
     lines += [f"| {k} | {v['n']} | {v['false_alarm']:.0%} | {v['out_of_scope']:.0%} |"
               for k, v in s["false_alarm_by_category"].items()]
     lines += ["", "## Fallback threshold sweep (raw classifier confidence)", "",
-              f"Recommended threshold (most right answers minus wrong answers minus false alarms): "
+              "Utility: +1 a right answer, −1 a wrong answer or a false alarm, −0.5 a question back. "
+              f"Recommended threshold: "
               f"**{s['recommended_fallback_threshold']:.2f}**", "",
               "| threshold | held-out answered correctly | held-out answered wrongly | negatives taken for a problem |",
               "|---|---|---|---|"]

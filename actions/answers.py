@@ -1,0 +1,43 @@
+"""Yes and no: what they mean depends on the question the bot asked last."""
+from __future__ import annotations
+
+from typing import Text
+
+from rasa_sdk.events import SlotSet
+
+from actions.case import conclude
+from actions.common import (SafeAction, create_ticket, handed_over, latest_entities,
+                            latest_intent, ticket_created_message)
+from daozhang import diagnosis as dx
+from daozhang.resources import reply
+
+CORRECTABLE = ("merchant_id", "txn_date", "amount", "payment_channel")
+
+
+class ActionAnswerYesNo(SafeAction):
+    """好的 / 不是 after 'solved?', 'a ticket?', 'a person?' or a list to choose from."""
+
+    def name(self) -> Text:
+        return "action_answer_yes_no"
+
+    async def act(self, dispatcher, tracker, domain):
+        awaiting = tracker.get_slot("awaiting")
+        yes = latest_intent(tracker) == "affirm"
+        corrected = any(slot in latest_entities(tracker) for slot in CORRECTABLE)
+        if awaiting == "choice" or (corrected and tracker.get_slot("merchant_id")):
+            return await conclude(dispatcher, tracker)  # 不对，是今天那笔 / 第二笔
+        if awaiting == "solved":
+            if yes:
+                dispatcher.utter_message(text=reply("glad_solved"))
+                return [SlotSet("awaiting", None)]
+            dispatcher.utter_message(text=reply("sorry_not_solved") + dx.ticket_offer())
+            return [SlotSet("awaiting", "ticket")]
+        if awaiting in ("ticket", "human"):
+            if yes:
+                ticket = create_ticket(tracker)
+                dispatcher.utter_message(text=ticket_created_message(ticket))
+                return handed_over(ticket)
+            dispatcher.utter_message(text=reply("no_ticket"))
+            return [SlotSet("awaiting", None)]
+        dispatcher.utter_message(text=reply("anything_else"))
+        return []

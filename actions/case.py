@@ -1,0 +1,189 @@
+"""The diagnostic case: start it, collect and check the merchant id, look up, explain."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.common import (ADAPTER, SafeAction, create_ticket, handed_over, latest_entities,
+                            latest_intent, ticket_created_message)
+from daozhang import diagnosis as dx
+from daozhang.adapters import LookupUnavailable
+from daozhang.choice import describe, pick
+from daozhang.investigation import CHOOSE, UNKNOWN_MERCHANT, investigate
+from daozhang.resources import reply
+from daozhang.text.normalise import normalise_text
+
+CASE_SLOTS = ("amount", "txn_date", "payment_channel")
+AUTOMATIC_TICKET = ("settlement_failed_account", "lookup_unavailable")
+
+
+class ActionStartCase(SafeAction):
+    """A new problem: remember it, forget the previous case's details."""
+
+    def name(self) -> Text:
+        return "action_start_case"
+
+    async def act(self, dispatcher, tracker, domain):
+        given = latest_entities(tracker)
+        events = [SlotSet("problem", latest_intent(tracker))]
+        events += [SlotSet(slot, None) for slot in CASE_SLOTS if slot not in given]
+        events += [SlotSet(slot, None) for slot in
+                   ("diagnosis", "explanation", "lookup", "candidates", "awaiting")]
+        events += [SlotSet("merchant_id_tries", 0.0), SlotSet("unknown_merchant_tries", 0.0)]
+        return events
+
+
+def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
+    """The value a slot had before the merchant's latest message set it."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
+
+
+def _tries(tracker: Tracker, slot: str) -> int:
+    return int(tracker.get_slot(slot) or 0)
+
+
+class ValidateCaseForm(FormValidationAction):
+    """Checks the merchant id: 15 digits, known to the backend; two misses → a human."""
+
+    def name(self) -> Text:
+        return "validate_case_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
+        if tracker.get_slot("awaiting") == "human":
+            return []
+        return domain_slots
+
+    async def extract_merchant_id(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> Dict[Text, Any]:
+        """Digits the merchant typed when asked for the id, even if they are not an id."""
+        if "merchant_id" in latest_entities(tracker):
+            return {}
+        asked = tracker.get_slot("requested_slot") == "merchant_id"
+        runs = re.findall(r"\d+", normalise_text(tracker.latest_message.get("text") or ""))
+        longest = max(runs, key=len) if runs else ""
+        # Asked for the id: any digits are an attempt. Not asked: only an id-like run is.
+        return {"merchant_id": longest} if longest and (asked or 10 <= len(longest) <= 20) else {}
+
+    async def validate_merchant_id(self, value: Any, dispatcher: CollectingDispatcher,
+                                   tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        value = re.sub(r"\D", "", str(value or ""))
+        if len(value) != 15:
+            tries = _tries(tracker, "merchant_id_tries") + 1
+            events = {"merchant_id": None, "merchant_id_tries": float(tries)}
+            if "amount" in latest_entities(tracker):  # the digits were meant as an id, not an amount
+                events["amount"] = slot_before_latest_message(tracker, "amount")
+            if tries >= 2:
+                dispatcher.utter_message(text="还是没能识别出商户号。" + reply("offer_human"))
+                return {**events, "awaiting": "human"}
+            dispatcher.utter_message(text=reply("merchant_id_invalid", shown=value or "这条消息"))
+            return events
+        try:
+            merchant = await ADAPTER.find_merchant(value)
+        except LookupUnavailable:
+            return {"merchant_id": value}  # the lookup will say it is unavailable
+        if merchant is None:
+            return unknown_merchant(value, dispatcher, tracker)
+        return {"merchant_id": value}
+
+
+def unknown_merchant(value: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
+    tries = _tries(tracker, "unknown_merchant_tries") + 1
+    if tries >= 2:
+        dispatcher.utter_message(text=f"商户号 {value} 还是没有查到。" + reply("offer_human"))
+        return {"merchant_id": None, "unknown_merchant_tries": float(tries), "awaiting": "human"}
+    dispatcher.utter_message(text=reply("merchant_unknown", merchant_id=value))
+    return {"merchant_id": None, "unknown_merchant_tries": float(tries)}
+
+
+def _decimal(value: Optional[str]) -> Optional[Decimal]:
+    try:
+        return Decimal(value) if value else None
+    except InvalidOperation:
+        return None
+
+
+def _date(value: Optional[str]) -> Optional[date]:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """Look the case up with what is known and tell the merchant what happened."""
+    merchant_id = tracker.get_slot("merchant_id")
+    if not merchant_id:
+        if tracker.get_slot("awaiting") != "human":
+            dispatcher.utter_message(text=reply("ask_merchant_id"))
+        return []
+    query = dict(txn_date=_date(tracker.get_slot("txn_date")),
+                 amount=_decimal(tracker.get_slot("amount")),
+                 channel=tracker.get_slot("payment_channel"), problem=tracker.get_slot("problem"))
+    outcome = await investigate(ADAPTER, merchant_id, **query)
+    if outcome.kind == CHOOSE and tracker.get_slot("awaiting") == "choice":
+        chosen = pick(outcome.candidates, tracker.latest_message.get("text") or "")
+        if chosen:
+            outcome = await investigate(ADAPTER, merchant_id, transaction_id=chosen.transaction_id,
+                                        **query)
+    if outcome.kind == UNKNOWN_MERCHANT:
+        return [SlotSet(k, v) for k, v in unknown_merchant(merchant_id, dispatcher, tracker).items()]
+    if outcome.kind == CHOOSE:
+        dispatcher.utter_message(text=reply("choose", count=len(outcome.candidates),
+                                            listing=describe(outcome.candidates)))
+        return [SlotSet("awaiting", "choice"), SlotSet("lookup", outcome.as_record())]
+    explanation = dx.explain(outcome.diagnosis)
+    text = f"【{explanation.title}】\n{explanation.text}"
+    events = [SlotSet("diagnosis", explanation.code), SlotSet("explanation", explanation.text),
+              SlotSet("lookup", outcome.as_record()), SlotSet("awaiting", None)]
+    if explanation.code in AUTOMATIC_TICKET:
+        tracker.slots.update({"diagnosis": explanation.code, "explanation": explanation.text,
+                              "lookup": outcome.as_record()})
+        ticket = create_ticket(tracker, extra_bot_text=text)
+        dispatcher.utter_message(text=f"{text}\n{ticket_created_message(ticket)}")
+        return events + handed_over(ticket)
+    if explanation.offer_ticket:
+        dispatcher.utter_message(text=f"{text}\n{dx.ticket_offer()}")
+        return events + [SlotSet("awaiting", "ticket")]
+    dispatcher.utter_message(text=f"{text}\n{dx.closing_question()}")
+    return events + [SlotSet("awaiting", "solved")]
+
+
+class ActionAskMerchantId(SafeAction):
+    """The form's question for the merchant id."""
+
+    def name(self) -> Text:
+        return "action_ask_merchant_id"
+
+    async def act(self, dispatcher, tracker, domain):
+        said_already = False
+        for event in reversed(tracker.events):
+            if event.get("event") == "user":
+                break
+            said_already = said_already or event.get("event") == "bot"
+        retry = said_already or _tries(tracker, "merchant_id_tries") or _tries(tracker, "unknown_merchant_tries")
+        dispatcher.utter_message(text=reply("ask_merchant_id_again" if retry else "ask_merchant_id"))
+        return []
+
+
+class ActionConcludeCase(SafeAction):
+    """After the form: diagnose and explain (or list the candidates to choose from)."""
+
+    def name(self) -> Text:
+        return "action_conclude_case"
+
+    async def act(self, dispatcher, tracker, domain):
+        return await conclude(dispatcher, tracker)

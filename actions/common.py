@@ -1,0 +1,100 @@
+"""What every action shares: the adapter, the ticket store, safe running, the transcript."""
+from __future__ import annotations
+
+import abc
+import logging
+import os
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from daozhang.adapters import adapter_from_environment
+from daozhang.masking import mask_text
+from daozhang.resources import reply
+from daozhang.tickets import Ticket, TicketStore
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_INTENTS = ("first_transaction_not_arrived", "qr_payment_not_arrived", "bank_no_record",
+                   "settlement_delayed", "payment_not_arrived", "terminal_error", "fee_inquiry",
+                   "refund_issue")
+APOLOGY = "抱歉，系统刚才出了点问题，没能处理好您的消息。请再说一遍，或者说“转人工”，我帮您提交给人工客服。"
+
+# The sandbox is loaded once, when the action server starts (its dates count from that day).
+ADAPTER = adapter_from_environment()
+
+
+@lru_cache(maxsize=1)
+def ticket_store() -> TicketStore:
+    return TicketStore.connect(os.environ.get("REDIS_HOST", "localhost"),
+                               int(os.environ.get("REDIS_PORT", "6379")),
+                               int(os.environ.get("REDIS_DB", "0")))
+
+
+class SafeAction(Action, metaclass=abc.ABCMeta):
+    """An action that answers with an apology instead of failing silently."""
+
+    @abc.abstractmethod
+    def name(self) -> Text:
+        """The action's name in the domain."""
+
+    @abc.abstractmethod
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        """What the action does; exceptions become an apology."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        try:
+            return await self.act(dispatcher, tracker, domain)
+        except Exception:  # the merchant must get an answer whatever broke
+            logger.exception("action %s failed", self.name())
+            dispatcher.utter_message(text=APOLOGY)
+            return []
+
+
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def latest_entities(tracker: Tracker) -> Dict[str, str]:
+    return {e["entity"]: e["value"] for e in tracker.latest_message.get("entities") or []}
+
+
+def transcript(tracker: Tracker) -> List[Dict[str, str]]:
+    """The conversation so far, masked: who said what, when."""
+    turns = []
+    for event in tracker.events:
+        if event.get("event") in ("user", "bot") and event.get("text"):
+            turns.append({"who": "merchant" if event["event"] == "user" else "bot",
+                          "text": mask_text(event["text"]),
+                          "at": str(event.get("timestamp", ""))})
+    return turns
+
+
+def create_ticket(tracker: Tracker, extra_bot_text: str = "") -> Ticket:
+    """A ticket with everything the conversation collected."""
+    slots = {name: tracker.get_slot(name) for name in
+             ("merchant_id", "amount", "txn_date", "payment_channel", "error_code", "problem")}
+    turns = transcript(tracker)
+    if extra_bot_text:
+        turns.append({"who": "bot", "text": mask_text(extra_bot_text), "at": ""})
+    lookup = tracker.get_slot("lookup")
+    return ticket_store().create(
+        channel=tracker.get_latest_input_channel() or "rest", sender_id=tracker.sender_id,
+        merchant_id=tracker.get_slot("merchant_id"),
+        intent=tracker.get_slot("problem") or latest_intent(tracker),
+        slots={k: v for k, v in slots.items() if v is not None},
+        adapter_results=[lookup] if lookup else [], diagnosis=tracker.get_slot("diagnosis"),
+        explanation=tracker.get_slot("explanation"), transcript=turns)
+
+
+def ticket_created_message(ticket: Ticket) -> str:
+    return reply("ticket_created", ticket_id=ticket.ticket_id)
+
+
+def handed_over(ticket: Ticket) -> List[Dict[Text, Any]]:
+    return [SlotSet("handoff_ticket", ticket.ticket_id), SlotSet("awaiting", None)]

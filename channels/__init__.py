@@ -1,0 +1,1 @@
+"""Custom Rasa input channels of 到账助手."""

@@ -1,0 +1,177 @@
+"""Whole conversations through the REST webhook of a running stack, one per sandbox
+merchant in chat style and one in IVR style (spoken numbers, no punctuation).
+
+Each asserts what a merchant would notice: the diagnosis the tracker holds, the
+key figure in the reply, and where a ticket is due, a ticket in Redis that
+holds every field an agent needs.
+"""
+import json
+import uuid
+from datetime import timedelta
+
+import pytest
+import redis
+
+from daozhang.clock import today_in_shanghai
+from daozhang.diagnosis import month_day
+from daozhang.payout_calendar import t_plus
+
+TODAY = today_in_shanghai()
+SPOKEN = dict(zip("0123456789", "零幺二三四五六七八九"))
+
+
+def spoken(digits):
+    return "".join(SPOKEN[d] for d in digits)
+
+
+# merchant suffix: (chat problem, ivr problem, diagnosis, key figures in the reply)
+SCENARIOS = {
+    "001": ("新开的店，昨天刷的第一笔两千块到现在还没到账", "喂 你好 我这是新开的店 昨天刷的第一笔两千块钱 到现在还没到账",
+            "risk_review_hold", ["2,000.00元", "风险审核"]),
+    "002": ("顾客微信扫码付了368，我这边没收到", "嗯 那个 今天上午有个顾客用威信扫码付了三百六十八块 我这边没收到钱",
+            "qr_not_paid", ["368.00元", "截图"]),
+    "003": ("今天刷卡收了1250，什么时候能到账？", "就是 我今天刷卡收了一千二百五十块 什么时候能到账啊",
+            "pending_settlement", ["1,250.00元", month_day(t_plus(TODAY)[0])]),
+    "004": ("昨天刷了三笔，银行流水里对不上，找不到这几笔", "喂 昨天刷了三笔钱 银行流水里对不上 一笔都找不到",
+            "merged_settlement", ["2,485.00元", "15.00元", "银联商务结算款"]),
+    "005": ("前天刷了三千块，到现在都没到账", "喂 我前天刷了三千块 到现在都没到账 怎么回事",
+            "settlement_failed_account", ["3,000.00元", "冻结"]),
+    "006": ("酒店押金做的预授权五千，银行查不到记录", "嗯 我们酒店前几天做了个预授权五千块 银行那边查不到记录",
+            "preauth_not_completed", ["5,000.00元", month_day(TODAY - timedelta(days=3) + timedelta(days=30))]),
+    "007": ("昨天刷卡880，钱没到账", "那个 昨天刷卡八百八十块 钱没到账",
+            "reversed", ["880.00元", "冲正"]),
+    "008": ("刷卡的钱没到账", "喂 我刷卡收的钱没到账",
+            "not_found", ["没有查到"]),
+    "009": ("前天刷了1500，怎么还没到账", "嗯 前天刷了一千五百块 怎么还没到账",
+            "already_paid", ["1,491.00元", "6789", month_day(TODAY - timedelta(days=1))]),
+    "010": ("新机器刷的第一笔钱一直没到账", "喂 新机器刷的第一笔钱 一直没到账",
+            "merchant_not_activated", ["150.00元", "实名认证"]),
+    "011": ("给顾客退款了，支付宝那笔99的钱退到哪里了", "嗯 我给顾客退了一笔款 支付宝九十九块 钱退到哪去了",
+            "refunded", ["99.00元", "退款"]),
+    "500": ("昨天刷卡的钱没到账", "喂 昨天刷卡的钱没到账",
+            "lookup_unavailable", ["暂时连不上"]),
+}
+TICKET_DUE = {"settlement_failed_account", "lookup_unavailable"}
+TICKET_FIELDS = {"ticket_id", "created_at", "channel", "sender_id", "merchant_id", "intent", "slots",
+                 "adapter_results", "diagnosis", "explanation", "transcript", "priority", "status",
+                 "notes", "summary"}
+
+
+def texts(replies):
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+@pytest.fixture
+def store(stack):
+    return redis.Redis(host=stack.redis_host, port=stack.redis_port, db=stack.redis_db,
+                       decode_responses=True)
+
+
+def stored_ticket(store, ticket_id):
+    raw = store.get(f"daozhang:ticket:{ticket_id}")
+    assert raw, f"ticket {ticket_id} is not in Redis"
+    return json.loads(raw)
+
+
+@pytest.mark.parametrize("style", ["chat", "ivr"])
+@pytest.mark.parametrize("suffix", sorted(SCENARIOS))
+def test_a_merchant_gets_a_diagnosis_with_real_figures(stack, store, suffix, style):
+    chat_problem, ivr_problem, code, figures = SCENARIOS[suffix]
+    merchant_id = f"898310000000{suffix}"
+    sender = f"{style}-{suffix}-{uuid.uuid4().hex[:6]}"
+    first = texts(stack.say(sender, chat_problem if style == "chat" else ivr_problem))
+    assert "商户号" in first  # asked only for what is missing
+    answer = f"商户号{merchant_id}" if style == "chat" else f"嗯 我的商户号是{spoken(merchant_id)}"
+    reply = texts(stack.say(sender, answer))
+    slots = stack.tracker(sender)["slots"]
+    assert slots["diagnosis"] == code
+    assert slots["merchant_id"] == merchant_id
+    for figure in figures:
+        assert figure in reply, (figure, reply)
+    if code in TICKET_DUE:
+        ticket = stored_ticket(store, slots["handoff_ticket"])
+        assert slots["handoff_ticket"] in reply
+        assert TICKET_FIELDS <= set(ticket)
+        assert ticket["merchant_id"] == merchant_id and ticket["diagnosis"] == code
+        assert ticket["explanation"] and ticket["summary"] and ticket["status"] == "open"
+        assert [t["who"] for t in ticket["transcript"]][:2] == ["merchant", "bot"]
+        assert ticket["adapter_results"][0]["merchant_id"] == merchant_id
+        assert ticket["channel"] == "rest" and ticket["sender_id"] == sender
+        if code == "settlement_failed_account":
+            assert ticket["priority"] == "high" and "结算打款被退回" in ticket["priority_reasons"]
+        else:  # the IVR and the chat conversation are the same merchant: a repeat contact
+            assert set(ticket["priority_reasons"]) <= {"同一商户重复来访"}
+
+
+def test_a_ticket_offer_accepted_creates_a_ticket(stack, store):
+    sender = f"offer-{uuid.uuid4().hex[:6]}"
+    stack.say(sender, "新机器第一笔钱没到 商户号898310000000001")
+    reply = texts(stack.say(sender, "好的 帮我提交"))
+    ticket_id = stack.tracker(sender)["slots"]["handoff_ticket"]
+    assert ticket_id and ticket_id in reply
+    ticket = stored_ticket(store, ticket_id)
+    assert ticket["diagnosis"] == "risk_review_hold" and ticket["slots"]["merchant_id"] == "898310000000001"
+    status = texts(stack.say(sender, "我的工单处理得怎么样了"))
+    assert ticket_id in status and "等待人工" in status
+
+
+def test_request_human_at_any_point_hands_over_with_what_was_said(stack, store):
+    sender = f"human-{uuid.uuid4().hex[:6]}"
+    stack.say(sender, "昨天刷了两千三百块没到账")
+    reply = texts(stack.say(sender, "转人工"))
+    ticket_id = stack.tracker(sender)["slots"]["handoff_ticket"]
+    assert ticket_id in reply
+    ticket = stored_ticket(store, ticket_id)
+    assert ticket["slots"]["amount"] == "2300"
+    assert ticket["transcript"][0]["text"] == "昨天刷了两千三百块没到账"
+
+
+def test_a_bad_merchant_id_twice_offers_a_person(stack):
+    sender = f"badid-{uuid.uuid4().hex[:6]}"
+    stack.say(sender, "钱没到账")
+    assert "15位数字" in texts(stack.say(sender, "12345"))
+    assert "转人工" in texts(stack.say(sender, "678"))
+
+
+def test_an_unknown_merchant_twice_offers_a_person(stack):
+    sender = f"unknown-{uuid.uuid4().hex[:6]}"
+    stack.say(sender, "钱没到账")
+    assert "没有查到商户号 898310000000999" in texts(stack.say(sender, "898310000000999"))
+    assert "转人工" in texts(stack.say(sender, "898310000000998"))
+
+
+def test_a_correction_changes_the_diagnosis(stack):
+    sender = f"fix-{uuid.uuid4().hex[:6]}"
+    stack.say(sender, "钱没到账 商户号898310000000007")
+    assert stack.tracker(sender)["slots"]["diagnosis"] == "reversed"
+    stack.say(sender, "不对，商户号是898310000000009")
+    assert stack.tracker(sender)["slots"]["diagnosis"] == "already_paid"
+
+
+def test_two_messages_not_understood_offer_a_person(stack):
+    sender = f"fallback-{uuid.uuid4().hex[:6]}"
+    assert "没太明白" in texts(stack.say(sender, "呜呜呜呜"))
+    assert "转人工" in texts(stack.say(sender, "qwe rty zxc"))
+
+
+def test_a_card_number_is_masked_in_the_reply_and_in_redis(stack, store):
+    sender = f"mask-{uuid.uuid4().hex[:6]}"
+    reply = texts(stack.say(sender, "我的卡号是6222021234567894，密码123456，刷卡的钱没到账"))
+    assert "不要发送完整卡号" in reply
+    stored = store.get(f"daozhang:tracker:{sender}")
+    assert stored and "6222021234567894" not in stored and "123456" not in stored
+    assert "************7894" in stored
+
+
+def test_terminal_error_guidance_then_a_ticket(stack):
+    sender = f"pos-{uuid.uuid4().hex[:6]}"
+    assert "网络连接失败" in texts(stack.say(sender, "机器报错A3"))
+    assert "工单" in texts(stack.say(sender, "没解决"))
+    assert stack.tracker(sender)["slots"]["handoff_ticket"] is None
+    reply = texts(stack.say(sender, "好的"))
+    assert stack.tracker(sender)["slots"]["handoff_ticket"] in reply
+
+
+def test_fees_are_computed_for_an_amount(stack):
+    reply = texts(stack.say(f"fee-{uuid.uuid4().hex[:6]}", "刷卡一万块手续费扣多少"))
+    assert "0.6%" in reply and "60.00元" in reply and "9,940.00元" in reply
