@@ -1,6 +1,7 @@
 # 到账助手 — `make run` serves the assistant, `make test` runs every check.
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
+$(shell mkdir -p .run)
 
 PYTHON310 ?= $(shell command -v python3.10 2>/dev/null || ls -d $(HOME)/.pyenv/versions/3.10*/bin/python3.10 2>/dev/null | tail -n 1)
 VENV := .venv
@@ -39,7 +40,9 @@ run: venv redis model
 	@scripts/serve.sh "$$($(PY) -m tools.train 2>/dev/null)"
 
 validate: venv
-	$(VENV)/bin/rasa data validate --fail-on-warnings --quiet
+	@$(VENV)/bin/rasa data validate --fail-on-warnings > .run/validate.log 2>&1 \
+	  || { grep -v "Deprecat\|declare_namespace\|^  " .run/validate.log | tail -n 30; exit 1; }
+	@echo "rasa data validate: no warnings"
 
 unit: venv
 	$(PY) -m pytest -q tests/unit
@@ -50,7 +53,8 @@ test: venv redis model validate
 	  --model "$$($(PY) -m tools.train 2>/dev/null)" --out results/tmp/core > .run/test_stories.log 2>&1 \
 	  || { tail -n 60 .run/test_stories.log; exit 1; }
 	@grep -h "Correct:" .run/test_stories.log | tail -n 1
-	$(PY) -m tools.evaluate --check --model "$$($(PY) -m tools.train 2>/dev/null)"
+	@$(PY) -m tools.evaluate --check --model "$$($(PY) -m tools.train 2>/dev/null)" \
+	  2> .run/evaluate.log || { tail -n 20 .run/evaluate.log; exit 1; }
 
 eval: venv model
 	$(PY) -m tools.evaluate --model "$$($(PY) -m tools.train 2>/dev/null)"

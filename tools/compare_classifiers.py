@@ -38,7 +38,6 @@ def _variants(base: dict) -> dict:
         "diet_100_epochs": with_classifier(
             {"name": "DIETClassifier", "epochs": 100, "entity_recognition": False,
              "constrain_similarities": True}),
-        "svm_sklearn": with_classifier({"name": "SklearnIntentClassifier"}),
         "lr_without_char_ngrams": [c for i, c in enumerate(pipeline) if i != 3],
         "lr_without_normaliser": pipeline[1:],
         "lr_without_number_shapes": no_shapes,

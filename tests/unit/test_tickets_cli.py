@@ -1,0 +1,39 @@
+"""The ticket command line, against a real Redis."""
+import os
+
+import pytest
+import redis
+
+from daozhang.tickets import TicketStore
+from tools import tickets as cli
+
+
+@pytest.fixture
+def seeded(monkeypatch):
+    monkeypatch.setenv("REDIS_DB", "7")
+    client = redis.Redis(host=os.environ.get("REDIS_HOST", "localhost"),
+                         port=int(os.environ.get("REDIS_PORT", "6379")), db=7, decode_responses=True)
+    client.flushdb()
+    ticket = TicketStore(client).create(
+        channel="rest", sender_id="cli", merchant_id="898310000000500", intent="payment_not_arrived",
+        slots={"merchant_id": "898310000000500"}, adapter_results=[], diagnosis="lookup_unavailable",
+        explanation="查询系统暂时连不上", transcript=[{"who": "merchant", "text": "钱没到账", "at": ""}])
+    yield ticket
+    client.flushdb()
+
+
+def test_list_show_claim_and_resolve(seeded, capsys):
+    assert cli.main(["list"]) == 0
+    assert seeded.ticket_id in capsys.readouterr().out
+    assert cli.main(["show", seeded.ticket_id]) == 0
+    shown = capsys.readouterr().out
+    assert "商户：钱没到账" in shown and seeded.summary in shown
+    assert cli.main(["claim", seeded.ticket_id, "--agent", "李娜"]) == 0
+    assert cli.main(["resolve", seeded.ticket_id, "--agent", "李娜", "系统恢复后已查明，款项已到账"]) == 0
+    capsys.readouterr()
+    assert cli.main(["list", "--status", "resolved"]) == 0
+    assert seeded.ticket_id in capsys.readouterr().out
+
+
+def test_an_unknown_ticket_is_an_error(seeded, capsys):
+    assert cli.main(["show", "HO20000101-0001"]) == 1

@@ -1,0 +1,92 @@
+"""Handoff tickets from the command line, until the agent console exists.
+
+  python -m tools.tickets list [--status open|claimed|resolved]
+  python -m tools.tickets show HO20261122-0007
+  python -m tools.tickets claim HO20261122-0007 --agent 李娜
+  python -m tools.tickets note HO20261122-0007 --agent 李娜 "已联系开户行"
+  python -m tools.tickets resolve HO20261122-0007 --agent 李娜 "已换绑新卡，款项今日重新打出"
+
+Redis comes from REDIS_HOST / REDIS_PORT / REDIS_DB, as for the assistant.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict
+from typing import List, Optional
+
+from daozhang.tickets import Ticket, TicketStore
+
+
+def _store() -> TicketStore:
+    return TicketStore.connect(os.environ.get("REDIS_HOST", "localhost"),
+                               int(os.environ.get("REDIS_PORT", "6379")),
+                               int(os.environ.get("REDIS_DB", "0")))
+
+
+def _line(ticket: Ticket) -> str:
+    flag = "!" if ticket.priority == "high" else " "
+    return (f"{flag} {ticket.ticket_id}  {ticket.status:<8} {ticket.created_at[:16]}  "
+            f"{ticket.merchant_id or '-':<15}  {ticket.diagnosis or ticket.intent or '-'}")
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.tickets",
+                                     description="List, show, claim, note and resolve handoff tickets.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    listing = commands.add_parser("list", help="newest first")
+    listing.add_argument("--status", choices=["open", "claimed", "resolved"])
+    listing.add_argument("--limit", type=int, default=50)
+    show = commands.add_parser("show", help="everything in one ticket")
+    show.add_argument("ticket_id")
+    show.add_argument("--json", action="store_true")
+    for name in ("claim", "note", "resolve"):
+        command = commands.add_parser(name)
+        command.add_argument("ticket_id")
+        command.add_argument("--agent", required=True)
+        if name != "claim":
+            command.add_argument("text", help="the note, or the resolution the merchant will read")
+    args = parser.parse_args(argv)
+    store = _store()
+
+    if args.command == "list":
+        tickets = store.list(status=args.status, limit=args.limit)
+        print("\n".join(_line(t) for t in tickets) if tickets else "no tickets")
+        return 0
+    ticket = store.get(args.ticket_id)
+    if ticket is None:
+        print(f"no ticket {args.ticket_id}", file=sys.stderr)
+        return 1
+    if args.command == "show":
+        if args.json:
+            print(json.dumps(asdict(ticket), ensure_ascii=False, indent=1))
+            return 0
+        print(_line(ticket))
+        print(f"\n{ticket.summary}\n")
+        print(f"渠道 {ticket.channel}  会话 {ticket.sender_id}  优先级 {ticket.priority} "
+              f"{'、'.join(ticket.priority_reasons)}")
+        print(f"信息 {json.dumps(ticket.slots, ensure_ascii=False)}")
+        if ticket.explanation:
+            print(f"已告知商户：{ticket.explanation}")
+        print("\n对话记录：")
+        for turn in ticket.transcript:
+            print(f"  {'商户' if turn['who'] == 'merchant' else '助手'}：{turn['text']}")
+        for note in ticket.notes:
+            print(f"备注 {note['at']} {note['agent']}：{note['note']}")
+        if ticket.resolution_note:
+            print(f"处理结果：{ticket.resolution_note}")
+        return 0
+    if args.command == "claim":
+        ticket = store.claim(ticket.ticket_id, args.agent)
+    elif args.command == "note":
+        ticket = store.add_note(ticket.ticket_id, args.agent, args.text)
+    else:
+        ticket = store.resolve(ticket.ticket_id, args.agent, args.text)
+    print(_line(ticket))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
