@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from tools.evaluate import HELDOUT, RESULTS, _examples, load_agent
+from tools.evaluate import HELDOUT, RESULTS, load_examples, load_agent
 
 
 def _percentile(values, share):
@@ -42,7 +42,7 @@ def main() -> int:
 
     from daozhang.text.normalise import normalise
 
-    texts = [row["text"] for row in _examples(HELDOUT)]
+    texts = [row["text"] for row in load_examples(HELDOUT)]
     started = time.perf_counter()
     agent = load_agent(args.model)
     load_seconds = time.perf_counter() - started

@@ -36,7 +36,7 @@ BARS = {"intent_macro_f1": 0.92, "entity_f1": 0.92, "false_alarm_rate_max": 0.05
 FALSE_ALARM_CONFIDENCE = 0.5
 
 
-def _examples(path: Path) -> List[dict]:
+def load_examples(path: Path) -> List[dict]:
     from rasa.shared.nlu.training_data.loading import load_data
 
     rows = []
@@ -159,7 +159,7 @@ def evaluate(model: Path, out: Path, heldout_path: Path = HELDOUT) -> dict:
     from sklearn.metrics import classification_report, confusion_matrix
 
     os.environ["DZ_TODAY"] = REFERENCE_DAY
-    heldout, negatives = _examples(heldout_path), _examples(NEGATIVES)
+    heldout, negatives = load_examples(heldout_path), load_examples(NEGATIVES)
     asyncio.run(_parse_all(model, heldout + negatives))
 
     gold = [r["intent"] for r in heldout]

@@ -1,0 +1,66 @@
+"""The form validator and the safety net of the actions, without a Rasa server."""
+import asyncio
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.case import ValidateCaseForm
+from actions.common import APOLOGY, SafeAction
+
+
+def tracker(text="", slots=None, entities=()):
+    return Tracker("t1", {"requested_slot": "merchant_id", **(slots or {})},
+                   {"text": text, "intent": {"name": "inform"}, "entities": list(entities)},
+                   [], False, None, {"name": "case_form"}, "action_listen")
+
+
+def validate(value, **kwargs):
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateCaseForm().validate_merchant_id(value, dispatcher, tracker(**kwargs), {}))
+    return result, " ".join(m["text"] for m in dispatcher.messages)
+
+
+def test_a_known_15_digit_id_is_accepted():
+    assert validate("898310000000003")[0] == {"merchant_id": "898310000000003"}
+
+
+def test_a_short_id_gets_a_reprompt_with_an_example():
+    result, said = validate("12345")
+    assert result["merchant_id"] is None and result["merchant_id_tries"] == 1.0
+    assert "15位数字" in said and "898310000000003" in said
+
+
+def test_the_second_bad_id_offers_a_person():
+    result, said = validate("678", slots={"merchant_id_tries": 1.0})
+    assert result["awaiting"] == "human" and "转人工" in said
+
+
+def test_digits_meant_as_an_id_do_not_stay_an_amount():
+    result, _ = validate("12345", text="12345", entities=[{"entity": "amount", "value": "12345"}])
+    assert result["amount"] is None
+
+
+def test_an_unknown_id_is_said_to_be_unknown_then_a_person_is_offered():
+    result, said = validate("898310000000999")
+    assert result["merchant_id"] is None and "没有查到商户号 898310000000999" in said
+    result, said = validate("898310000000998", slots={"unknown_merchant_tries": 1.0})
+    assert result["awaiting"] == "human" and "转人工" in said
+
+
+def test_a_stalling_backend_does_not_block_the_id():
+    assert validate("898310000000500")[0] == {"merchant_id": "898310000000500"}
+
+
+class Broken(SafeAction):
+    def name(self):
+        return "action_broken"
+
+    async def act(self, dispatcher, tracker, domain):
+        raise RuntimeError("backend exploded")
+
+
+def test_a_failing_action_apologises_instead_of_failing():
+    dispatcher = CollectingDispatcher()
+    assert asyncio.run(Broken().run(dispatcher, tracker(), {})) == []
+    assert dispatcher.messages[0]["text"] == APOLOGY
