@@ -210,7 +210,7 @@ def evaluate(model: Path, out: Path, heldout_path: Path = HELDOUT) -> dict:
     entity_errors = [{"text": r["text"], "gold": r["entities"], "predicted": r["predicted_entities"]}
                      for r in heldout if Counter(r["entities"]) != Counter(r["predicted_entities"])]
     (out / "entity_errors.json").write_text(json.dumps(entity_errors, ensure_ascii=False, indent=1))
-    _plots(heldout, labels, out)
+    _plots(heldout, labels + ["nlu_fallback"], out)
     (out / "nlu_report.md").write_text(_markdown(summary))
     return summary
 
