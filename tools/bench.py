@@ -1,8 +1,9 @@
-"""Benchmark the NLU: model load time, parse latency, memory, normaliser speed.
+"""Benchmark: model load time, parse latency, memory, normaliser speed,
+sandbox investigation latency and ticket creation against the real Redis.
 
 Figures, not assertions: `make bench` prints them and writes
-results/bench.json. Latency is measured in-process on every held-out message
-(several passes), so it excludes HTTP.
+results/bench.json. Parse latency is measured in-process on every held-out
+message (several passes), so it excludes HTTP.
 """
 from __future__ import annotations
 
@@ -34,6 +35,44 @@ async def _parse_latencies(agent, texts, passes):
     return latencies
 
 
+def _investigation_ms(rounds: int) -> float:
+    from daozhang.adapters.sandbox import SandboxAdapter
+    from daozhang.investigation import investigate
+
+    adapter = SandboxAdapter()
+    merchants = [f"8983100000000{n:02d}" for n in range(1, 12)]
+
+    async def run() -> None:
+        for _ in range(rounds):
+            for merchant_id in merchants:
+                await investigate(adapter, merchant_id)
+
+    started = time.perf_counter()
+    asyncio.run(run())
+    return (time.perf_counter() - started) / (rounds * len(merchants)) * 1000
+
+
+def _ticket_create_ms(count: int) -> float:
+    import os
+    import uuid
+
+    from daozhang.tickets import TicketStore
+
+    prefix = f"bench{uuid.uuid4().hex[:6]}"
+    store = TicketStore.connect(os.environ.get("REDIS_HOST", "localhost"),
+                                int(os.environ.get("REDIS_PORT", "6379")), 15, prefix)
+    turns = [{"who": "merchant", "text": "昨天刷卡两千三没到账", "at": ""}] * 6
+    started = time.perf_counter()
+    for n in range(count):
+        store.create(channel="rest", sender_id=f"b{n}", merchant_id="898310000000003",
+                     intent="payment_not_arrived", slots={"amount": "2300"}, adapter_results=[],
+                     diagnosis="pending_settlement", explanation="T+1", transcript=turns)
+    elapsed = (time.perf_counter() - started) / count * 1000
+    for key in store.redis.scan_iter(f"{prefix}:*"):
+        store.redis.delete(key)
+    return elapsed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, required=True)
@@ -63,6 +102,8 @@ def main() -> int:
         "parse_ms_p95": round(_percentile(latencies, 0.95), 2),
         "parse_ms_max": round(max(latencies), 2),
         "normalise_us_mean": round(normalise_us, 1),
+        "sandbox_investigation_ms_mean": round(_investigation_ms(20), 3),
+        "ticket_create_ms_mean": round(_ticket_create_ms(200), 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     RESULTS.mkdir(exist_ok=True)
