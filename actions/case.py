@@ -15,7 +15,6 @@ from rasa_sdk.types import DomainDict
 from actions.common import (ADAPTER, SafeAction, create_ticket, handed_over, latest_entities,
                             latest_intent, ticket_created_message)
 from daozhang import diagnosis as dx
-from daozhang.adapters import LookupUnavailable
 from daozhang.choice import describe, pick
 from daozhang.investigation import CHOOSE, UNKNOWN_MERCHANT, investigate
 from daozhang.resources import reply
@@ -57,7 +56,11 @@ def _tries(tracker: Tracker, slot: str) -> int:
 
 
 class ValidateCaseForm(FormValidationAction):
-    """Checks the merchant id: 15 digits, known to the backend; two misses → a human."""
+    """Checks the merchant id is 15 digits; two misses → a person is offered.
+
+    Whether the backend knows the id is found out once, by the lookup itself
+    (a stalling backend then costs one timeout, not two).
+    """
 
     def name(self) -> Text:
         return "validate_case_form"
@@ -91,12 +94,6 @@ class ValidateCaseForm(FormValidationAction):
                 return {**events, "awaiting": "human"}
             dispatcher.utter_message(text=reply("merchant_id_invalid", shown=value or "这条消息"))
             return events
-        try:
-            merchant = await ADAPTER.find_merchant(value)
-        except LookupUnavailable:
-            return {"merchant_id": value}  # the lookup will say it is unavailable
-        if merchant is None:
-            return unknown_merchant(value, dispatcher, tracker)
         return {"merchant_id": value}
 
 
@@ -133,12 +130,10 @@ async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     query = dict(txn_date=_date(tracker.get_slot("txn_date")),
                  amount=_decimal(tracker.get_slot("amount")),
                  channel=tracker.get_slot("payment_channel"), problem=tracker.get_slot("problem"))
+    if tracker.get_slot("awaiting") == "choice":  # the merchant is answering the list
+        reply_text = tracker.latest_message.get("text") or ""
+        query["choose"] = lambda candidates: pick(candidates, reply_text)
     outcome = await investigate(ADAPTER, merchant_id, **query)
-    if outcome.kind == CHOOSE and tracker.get_slot("awaiting") == "choice":
-        chosen = pick(outcome.candidates, tracker.latest_message.get("text") or "")
-        if chosen:
-            outcome = await investigate(ADAPTER, merchant_id, transaction_id=chosen.transaction_id,
-                                        **query)
     if outcome.kind == UNKNOWN_MERCHANT:
         return [SlotSet(k, v) for k, v in unknown_merchant(merchant_id, dispatcher, tracker).items()]
     if outcome.kind == CHOOSE:

@@ -8,15 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import List, Optional, Tuple
+from typing import Callable, Dict, Optional, Sequence, Tuple
 
 from daozhang import diagnosis as dx
 from daozhang.adapters.base import LookupUnavailable, TransactionStatusAdapter
 from daozhang.clock import today_in_shanghai
-from daozhang.records import Merchant, Transaction
+from daozhang.records import Merchant, Settlement, Transaction
 from daozhang.resources import load_yaml
 
 UNKNOWN_MERCHANT, CHOOSE, DIAGNOSED = "unknown_merchant", "choose", "diagnosed"
+Chooser = Callable[[Sequence[Transaction]], Optional[Transaction]]
 
 
 @dataclass(frozen=True)
@@ -69,10 +70,14 @@ def lookup_window(txn_date: Optional[date], today: date) -> Tuple[date, date]:
 async def investigate(
     adapter: TransactionStatusAdapter, merchant_id: str, *,
     txn_date: Optional[date] = None, amount: Optional[Decimal] = None,
-    channel: Optional[str] = None, transaction_id: Optional[str] = None,
-    problem: Optional[str] = None, today: Optional[date] = None,
+    channel: Optional[str] = None, problem: Optional[str] = None,
+    choose: Optional[Chooser] = None, today: Optional[date] = None,
 ) -> Outcome:
-    """Look the case up and diagnose it, or say what is needed to go on."""
+    """Look the case up and diagnose it, or say what is needed to go on.
+
+    When several transactions match, `choose` (the merchant's answer to the
+    list) may name one; otherwise the candidates are returned to be listed.
+    """
     today = today or today_in_shanghai()
     window = lookup_window(txn_date, today)
     try:
@@ -82,28 +87,27 @@ async def investigate(
         found = await adapter.find_transactions(merchant_id, *window, amount=amount, channel=channel)
         if not found and channel:  # merchants often misname the channel (扫码 for 刷卡)
             found = await adapter.find_transactions(merchant_id, *window, amount=amount)
-        if transaction_id:
-            found = [t for t in found if t.transaction_id == transaction_id] or found
         if problem == "refund_issue":
             found = [t for t in found if t.status == "refunded"] or found
         if not found:
             return Outcome(DIAGNOSED, merchant_id, dx.not_found(merchant_id, *window),
                            merchant, window=window)
-        if len(found) > 1 and not await _one_batch(adapter, merchant_id, found):
-            return Outcome(CHOOSE, merchant_id, merchant=merchant, candidates=tuple(found),
-                           window=window)
-        settlement = await adapter.get_settlement(merchant_id, found[0].transaction_id)
+        settlements = {t.transaction_id: await adapter.get_settlement(merchant_id, t.transaction_id)
+                       for t in found}
+        chosen = found[0]
+        if len(found) > 1 and not _one_batch(settlements):
+            chosen = choose(found) if choose else None
+            if chosen is None:
+                return Outcome(CHOOSE, merchant_id, merchant=merchant, candidates=tuple(found),
+                               window=window)
     except LookupUnavailable:
         return Outcome(DIAGNOSED, merchant_id, dx.unavailable(merchant_id), window=window)
-    return Outcome(DIAGNOSED, merchant_id, dx.diagnose(merchant, found[0], settlement),
+    return Outcome(DIAGNOSED, merchant_id,
+                   dx.diagnose(merchant, chosen, settlements[chosen.transaction_id]),
                    merchant, window=window)
 
 
-async def _one_batch(adapter: TransactionStatusAdapter, merchant_id: str,
-                     transactions: List[Transaction]) -> bool:
+def _one_batch(settlements: Dict[str, Optional[Settlement]]) -> bool:
     """True when all candidates were paid in one batch: one answer covers them all."""
-    batches = set()
-    for t in transactions:
-        settlement = await adapter.get_settlement(merchant_id, t.transaction_id)
-        batches.add(settlement.batch_id if settlement else None)
+    batches = {s.batch_id if s else None for s in settlements.values()}
     return len(batches) == 1 and None not in batches

@@ -1,8 +1,10 @@
 """Train the model only when its inputs changed; print the model's path.
 
 The fingerprint covers everything that shapes the model: config, domain,
-training data, our NLU components and the domain package they call, and the
-pinned dependencies. Same inputs → same file name → no retraining.
+training data, our NLU components and the parts of the domain package they
+call (normaliser, entity rules, lexicon, jieba dictionary), and the pinned
+dependencies. Same inputs → same file name → no retraining. Only the few
+newest models are kept.
 """
 from __future__ import annotations
 
@@ -13,7 +15,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-INPUTS = ["config.yml", "domain.yml", "requirements.txt", "data", "daozhang", "nlu_components"]
+INPUTS = ["config.yml", "domain.yml", "requirements.txt", "data", "nlu_components",
+          "daozhang/text", "daozhang/entities", "daozhang/lexicon.py", "daozhang/segmenter.py",
+          "daozhang/clock.py", "daozhang/resources.py", "daozhang/data/lexicon.yml",
+          "daozhang/data/jieba"]
+KEEP_MODELS = 3
 MODELS = ROOT / "models"
 LOG = ROOT / ".run" / "train.log"
 
@@ -53,6 +59,8 @@ def main() -> int:
         print(f"training failed (whole log: {LOG.relative_to(ROOT)})", file=sys.stderr)
         return 1
     print(f"trained in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    for old in sorted(MODELS.glob("daozhang-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-KEEP_MODELS]:
+        old.unlink()
     print(target)
     return 0
 

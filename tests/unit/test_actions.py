@@ -41,14 +41,8 @@ def test_digits_meant_as_an_id_do_not_stay_an_amount():
     assert result["amount"] is None
 
 
-def test_an_unknown_id_is_said_to_be_unknown_then_a_person_is_offered():
-    result, said = validate("898310000000999")
-    assert result["merchant_id"] is None and "没有查到商户号 898310000000999" in said
-    result, said = validate("898310000000998", slots={"unknown_merchant_tries": 1.0})
-    assert result["awaiting"] == "human" and "转人工" in said
-
-
-def test_a_stalling_backend_does_not_block_the_id():
+def test_the_validator_does_not_wait_for_the_backend():
+    # a well-formed id is accepted at once; the lookup (and its timeout) happens once, later
     assert validate("898310000000500")[0] == {"merchant_id": "898310000000500"}
 
 

@@ -85,6 +85,11 @@ def test_an_amount_picks_one_of_several_transactions():
     assert several.kind == CHOOSE and len(several.candidates) == 2
     one = asyncio.run(investigate(adapter, "898310000000077", amount=Decimal("800"), today=TODAY))
     assert one.kind == DIAGNOSED and one.diagnosis.transaction.transaction_id == "B"
+    chosen = asyncio.run(investigate(adapter, "898310000000077", today=TODAY,
+                                     choose=lambda candidates: candidates[1]))
+    assert chosen.diagnosis.transaction.transaction_id == several.candidates[1].transaction_id
+    undecided = asyncio.run(investigate(adapter, "898310000000077", today=TODAY, choose=lambda c: None))
+    assert undecided.kind == CHOOSE
 
 
 def test_a_stalling_backend_times_out_fast():
