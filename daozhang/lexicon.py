@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, Iterator, List
 
 from daozhang.resources import load_yaml
 from daozhang.text.normalise import to_simplified
@@ -28,10 +28,6 @@ class Lexicon:
                     table[to_simplified(str(surface)).lower()] = value
         cues = {name: [str(word) for word in words] for name, words in raw["cues"].items()}
         return cls(synonyms, cues)
-
-    def value_of(self, entity: str, surface: str) -> Optional[str]:
-        """The contract value of a surface form (case-insensitive)."""
-        return self.synonyms[entity].get(surface.lower())
 
     def surface_forms(self) -> Iterator[str]:
         for table in self.synonyms.values():

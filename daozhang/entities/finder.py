@@ -1,7 +1,8 @@
 """Find the contract's entities in a normalised message, with normalised values.
 
-A blank spaCy `zh` pipeline with the jieba segmenter does the token work: a
-PhraseMatcher for the synonym tables (channels, banks), a Matcher for numbers
+A blank spaCy `zh` pipeline with the jieba segmenter does the token work: an
+EntityRuler for the synonym tables (channels, banks; the pattern id carries
+the contract value), a Matcher for numbers
 with the cue words before them or the unit after them, token shapes for ids,
 and the date grammar aligned onto tokens. Candidates that overlap are settled
 by how specific the evidence is (a cue word beats a bare shape).
@@ -51,14 +52,15 @@ class EntityFinder:
 
     def __init__(self, lexicon: Lexicon) -> None:
         import spacy
-        from spacy.matcher import Matcher, PhraseMatcher
+        from spacy.matcher import Matcher
 
         install_lexicon_words()
         self.lexicon = lexicon
         self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-        self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        for entity, table in lexicon.synonyms.items():
-            self.phrases.add(entity, [self.nlp.make_doc(surface) for surface in table])
+        ruler = self.nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+        ruler.add_patterns([{"label": entity, "pattern": surface, "id": value}
+                            for entity, table in lexicon.synonyms.items()
+                            for surface, value in table.items()])
         self.matcher = Matcher(self.nlp.vocab)
         filler = {"LOWER": {"IN": FILLERS}, "OP": "*"}
         cue_shapes = {
@@ -95,15 +97,10 @@ class EntityFinder:
         candidates += self._date_entities(doc, today)
         return _settle(candidates)
 
-    def _lexicon_entities(self, doc) -> List[Entity]:
-        found = []
-        for match_id, start, end in self.phrases(doc):
-            entity = self.nlp.vocab.strings[match_id]
-            span = doc[start:end]
-            value = self.lexicon.value_of(entity, span.text)
-            if value:
-                found.append(Entity(entity, value, span.start_char, span.end_char, "lexicon"))
-        return found
+    @staticmethod
+    def _lexicon_entities(doc) -> List[Entity]:
+        return [Entity(span.label_, span.ent_id_, span.start_char, span.end_char, "lexicon")
+                for span in doc.ents]
 
     def _matched_entities(self, doc) -> List[Entity]:
         found = []

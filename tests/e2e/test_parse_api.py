@@ -37,6 +37,12 @@ def test_entity_spans_index_the_normalised_text(stack):
     assert parsed["original_text"] == "商户号八九八三一零零零零零零零零零三"
 
 
+def test_no_whitespace_tokens_reach_the_features(stack):
+    parsed = stack.parse("嗯 那个  就是 钱 没到账")
+    tokens = [parsed["text"][start:end] for start, end in parsed["text_tokens"]]
+    assert tokens and all(token.strip() for token in tokens)
+
+
 def test_greeting_and_out_of_scope_are_answered(stack):
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
     greeting = stack.say(sender, "你好")
