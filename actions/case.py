@@ -35,7 +35,7 @@ class ActionStartCase(SafeAction):
         events = [SlotSet("problem", latest_intent(tracker))]
         events += [SlotSet(slot, None) for slot in CASE_SLOTS if slot not in given]
         events += [SlotSet(slot, None) for slot in
-                   ("diagnosis", "explanation", "lookup", "candidates", "awaiting")]
+                   ("diagnosis", "explanation", "lookup", "awaiting")]
         events += [SlotSet("merchant_id_tries", 0.0), SlotSet("unknown_merchant_tries", 0.0)]
         return events
 
@@ -90,7 +90,7 @@ class ValidateCaseForm(FormValidationAction):
             if "amount" in latest_entities(tracker):  # the digits were meant as an id, not an amount
                 events["amount"] = slot_before_latest_message(tracker, "amount")
             if tries >= 2:
-                dispatcher.utter_message(text="还是没能识别出商户号。" + reply("offer_human"))
+                dispatcher.utter_message(text=reply("merchant_id_invalid_again") + reply("offer_human"))
                 return {**events, "awaiting": "human"}
             dispatcher.utter_message(text=reply("merchant_id_invalid", shown=value or "这条消息"))
             return events
@@ -100,7 +100,8 @@ class ValidateCaseForm(FormValidationAction):
 def unknown_merchant(value: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
     tries = _tries(tracker, "unknown_merchant_tries") + 1
     if tries >= 2:
-        dispatcher.utter_message(text=f"商户号 {value} 还是没有查到。" + reply("offer_human"))
+        dispatcher.utter_message(text=reply("merchant_unknown_again", merchant_id=value)
+                                 + reply("offer_human"))
         return {"merchant_id": None, "unknown_merchant_tries": float(tries), "awaiting": "human"}
     dispatcher.utter_message(text=reply("merchant_unknown", merchant_id=value))
     return {"merchant_id": None, "unknown_merchant_tries": float(tries)}
@@ -142,11 +143,11 @@ async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
         return [SlotSet("awaiting", "choice"), SlotSet("lookup", outcome.as_record())]
     explanation = dx.explain(outcome.diagnosis)
     text = f"【{explanation.title}】\n{explanation.text}"
-    events = [SlotSet("diagnosis", explanation.code), SlotSet("explanation", explanation.text),
-              SlotSet("lookup", outcome.as_record()), SlotSet("awaiting", None)]
+    found = {"diagnosis": explanation.code, "explanation": explanation.text,
+             "lookup": outcome.as_record()}
+    events = [SlotSet(name, value) for name, value in found.items()] + [SlotSet("awaiting", None)]
     if explanation.code in AUTOMATIC_TICKET:
-        tracker.slots.update({"diagnosis": explanation.code, "explanation": explanation.text,
-                              "lookup": outcome.as_record()})
+        tracker.slots.update(found)
         ticket = create_ticket(tracker, extra_bot_text=text)
         dispatcher.utter_message(text=f"{text}\n{ticket_created_message(ticket)}")
         return events + handed_over(ticket)

@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from actions.common import SafeAction, latest_entities
 from daozhang import money
 from daozhang.diagnosis import CHANNEL_LABELS
+from daozhang.resources import reply
 
 
 class ActionExplainFees(SafeAction):
@@ -19,8 +20,7 @@ class ActionExplainFees(SafeAction):
 
     async def act(self, dispatcher, tracker, domain):
         card, qr = money.fee_rate("card"), money.fee_rate("wechat")
-        lines = [f"我们的手续费率：刷卡 {money.percent(card)}，扫码（微信、支付宝、云闪付）"
-                 f"{money.percent(qr)}，按每笔交易金额收取，结算时直接从货款里扣除。"]
+        lines = [reply("fee_rates", card=money.percent(card), qr=money.percent(qr))]
         entities = latest_entities(tracker)
         try:
             amount = Decimal(entities["amount"]) if "amount" in entities else None
@@ -30,8 +30,9 @@ class ActionExplainFees(SafeAction):
         if amount:
             options = [(CHANNEL_LABELS[channel], channel)] if channel else [("刷卡", "card"), ("扫码", "wechat")]
             for label, name in options:
-                lines.append(f"{label}{money.yuan(amount)}元：手续费 {money.yuan(money.fee(amount, name))}元，"
-                             f"实际到账 {money.yuan(money.net(amount, name))}元。")
-        lines.append("如果实际扣得比这个多，告诉我商户号和交易日期，我帮您查具体是哪几笔。")
+                lines.append(reply("fee_for_amount", label=label, amount=money.yuan(amount),
+                                   fee=money.yuan(money.fee(amount, name)),
+                                   net=money.yuan(money.net(amount, name))))
+        lines.append(reply("fee_check_offer"))
         dispatcher.utter_message(text="\n".join(lines))
         return [SlotSet("problem", "fee_inquiry"), SlotSet("awaiting", None)]

@@ -6,6 +6,7 @@ from typing import Text
 from rasa_sdk.events import SlotSet
 
 from actions.common import SafeAction, latest_intent
+from daozhang.resources import reply
 from daozhang.terminal import guidance
 
 
@@ -19,16 +20,15 @@ class ActionTerminalGuidance(SafeAction):
         code = tracker.get_slot("error_code")
         answer = guidance(code, tracker.latest_message.get("text") or "")
         if answer.meaning:
-            text = f"错误码 {answer.key} 的意思是：{answer.meaning}。\n{answer.advice}"
+            text = reply("error_code_meaning", code=answer.key, meaning=answer.meaning,
+                         advice=answer.advice)
         elif answer.advice:
             text = answer.advice
         elif code:
-            text = (f"错误码 {code.upper()} 不在我们的对照表里。请先重启机器、重新签到后再试；"
-                    "如果还报这个错，我帮您提交工单，由技术人员跟进。")
+            text = reply("error_code_unknown", code=code.upper())
         else:
-            text = "请告诉我机器屏幕上显示的错误码或完整提示（比如“A3 网络连接失败”），我帮您看看是什么问题。"
-            dispatcher.utter_message(text=text)
+            dispatcher.utter_message(text=reply("error_code_ask"))
             return [SlotSet("problem", latest_intent(tracker))]
-        dispatcher.utter_message(text=f"{text}\n按这个试过之后，问题解决了吗？")
+        dispatcher.utter_message(text=reply("tried_it_solved", guidance=text))
         return [SlotSet("problem", "terminal_error"), SlotSet("awaiting", "solved"),
                 SlotSet("diagnosis", None)]

@@ -1,7 +1,6 @@
 """The form validator and the safety net of the actions, without a Rasa server."""
 import asyncio
 
-import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
