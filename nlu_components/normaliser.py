@@ -1,8 +1,7 @@
 """Rasa component: normalise the message text before tokenizing.
 
 Runs at training and at parse time, so the model is trained and queried on the
-same canonical text. The original text stays in `original_text`; the offset
-map goes along (not in the output) for the entity extractor.
+same canonical text. The original text stays in `original_text`.
 """
 from __future__ import annotations
 
@@ -16,10 +15,9 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from daozhang.text.normalise import normalise
+from daozhang.text.normalise import normalise_text
 
 ORIGINAL_TEXT = "original_text"
-NORMALISATION = "normalisation"
 
 
 @DefaultV1Recipe.register(
@@ -43,10 +41,8 @@ class TextNormaliser(GraphComponent):
         text = message.get(TEXT)
         if not text or message.get(ORIGINAL_TEXT) is not None:
             return
-        result = normalise(text)
         message.set(ORIGINAL_TEXT, text, add_to_output=True)
-        message.set(NORMALISATION, result)
-        message.set(TEXT, result.text)
+        message.set(TEXT, normalise_text(text))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for example in training_data.training_examples:
