@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import abc
 import logging
-import os
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
 
@@ -29,9 +28,7 @@ ADAPTER = adapter_from_environment()
 
 @lru_cache(maxsize=1)
 def ticket_store() -> TicketStore:
-    return TicketStore.connect(os.environ.get("REDIS_HOST", "localhost"),
-                               int(os.environ.get("REDIS_PORT", "6379")),
-                               int(os.environ.get("REDIS_DB", "0")))
+    return TicketStore.from_environment()
 
 
 class SafeAction(Action, metaclass=abc.ABCMeta):

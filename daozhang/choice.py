@@ -10,8 +10,8 @@ from daozhang.entities.finder import EntityFinder
 from daozhang.money import yuan
 from daozhang.records import Transaction
 from daozhang.text.normalise import normalise_text
+from daozhang.text.numerals import SPOKEN_DIGITS
 
-_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _ORDINAL = re.compile(r"第\s*([一二两三四五六七八九\d])|^\s*(\d)\s*$|^\s*([一二三四五六七八九])\s*$")
 _CLOCK = re.compile(r"(\d{1,2})\s*(?:[:：]\s*(\d{2})|点)")
 
@@ -30,7 +30,7 @@ def pick(candidates: Sequence[Transaction], text: str) -> Optional[Transaction]:
     ordinal = _ORDINAL.search(normalised)
     if ordinal:
         raw = next(g for g in ordinal.groups() if g)
-        index = int(raw) if raw.isdigit() else _ORDINALS[raw]
+        index = int(raw) if raw.isdigit() else int(SPOKEN_DIGITS[raw])
         if 1 <= index <= len(candidates):
             return candidates[index - 1]
     amounts = {Decimal(e.value) for e in EntityFinder.shared().find(normalised)

@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass, field
 from typing import FrozenSet
 
+from daozhang.text.normalise import FULLWIDTH
+from daozhang.text.numerals import SPOKEN_DIGITS
 
-_DIGIT = "0-9０-９零〇一二三四五六七八九幺两"
-_DIGIT_VALUE = {**{c: str(i) for i, c in enumerate("０１２３４５６７８９")},
-                **{c: str(i) for i, c in enumerate("零一二三四五六七八九")},
-                "〇": "0", "幺": "1", "两": "2"}
+
+_DIGIT = "0-9０-９" + "".join(SPOKEN_DIGITS)
 _DIGIT_RUN = re.compile(f"[{_DIGIT}](?:[{_DIGIT} \\-]*[{_DIGIT}])?")
 _SECRET = re.compile(
     r"(?P<cue>(?:支付|取款|交易|银行卡|登录)?密码|验证码|校验码|动态码|短信码|CVV2?|CVN2?|cvv2?|cvn2?|安全码|"
@@ -52,7 +52,7 @@ def is_card_number(digits: str) -> bool:
 
 
 def _digits(run: str) -> str:
-    return "".join(_DIGIT_VALUE.get(ch, ch) for ch in run if ch not in " -")
+    return "".join(SPOKEN_DIGITS.get(ch, ch) for ch in run.translate(FULLWIDTH) if ch not in " -")
 
 
 def _mask_card(match: "re.Match[str]") -> str:

@@ -17,6 +17,7 @@ import redis
 
 from daozhang.clock import now_in_shanghai
 from daozhang.masking import mask_text
+from daozhang.redis_config import redis_settings
 from daozhang.resources import load_yaml
 
 OPEN, CLAIMED, RESOLVED = "open", "claimed", "resolved"
@@ -108,8 +109,9 @@ class TicketStore:
         self.prefix = prefix
 
     @classmethod
-    def connect(cls, host: str, port: int, db: int = 0, prefix: str = "daozhang") -> "TicketStore":
-        client = redis.Redis(host=host, port=port, db=db, decode_responses=True,
+    def from_environment(cls, db: Optional[int] = None, prefix: str = "daozhang") -> "TicketStore":
+        """The store in the Redis the REDIS_* variables name (short timeouts: never hang)."""
+        client = redis.Redis(**redis_settings(db=db), decode_responses=True,
                              socket_connect_timeout=2, socket_timeout=2)
         return cls(client, prefix)
 

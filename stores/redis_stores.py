@@ -9,7 +9,6 @@ the conversation came from.
 from __future__ import annotations
 
 import json
-import os
 from typing import Any, Optional, Text
 
 from rasa.core.lock_store import RedisLockStore
@@ -19,15 +18,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from daozhang.masking import mask_text
+from daozhang.redis_config import redis_settings
 
 
-def redis_settings(host: Optional[str] = None, port: Any = None, db: Any = None) -> dict:
-    return {
-        "host": host or os.environ.get("REDIS_HOST", "localhost"),
-        "port": int(port or os.environ.get("REDIS_PORT", "6379")),
-        "db": int(db if db is not None else os.environ.get("REDIS_DB", "0")),
-        "password": os.environ.get("REDIS_PASSWORD") or None,
-    }
 
 
 def _masked(value: Any) -> Any:

@@ -53,14 +53,12 @@ def _investigation_ms(rounds: int) -> float:
 
 
 def _ticket_create_ms(count: int) -> float:
-    import os
     import uuid
 
     from daozhang.tickets import TicketStore
 
     prefix = f"bench{uuid.uuid4().hex[:6]}"
-    store = TicketStore.connect(os.environ.get("REDIS_HOST", "localhost"),
-                                int(os.environ.get("REDIS_PORT", "6379")), 15, prefix)
+    store = TicketStore.from_environment(db=15, prefix=prefix)
     turns = [{"who": "merchant", "text": "昨天刷卡两千三没到账", "at": ""}] * 6
     started = time.perf_counter()
     for n in range(count):

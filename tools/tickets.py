@@ -6,13 +6,12 @@
   python -m tools.tickets note HO20261122-0007 --agent 李娜 "已联系开户行"
   python -m tools.tickets resolve HO20261122-0007 --agent 李娜 "已换绑新卡，款项今日重新打出"
 
-Redis comes from REDIS_HOST / REDIS_PORT / REDIS_DB, as for the assistant.
+Redis comes from REDIS_HOST / REDIS_PORT / REDIS_DB / REDIS_PASSWORD, as for the assistant.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from dataclasses import asdict
 from typing import List, Optional
@@ -21,9 +20,7 @@ from daozhang.tickets import Ticket, TicketStore
 
 
 def _store() -> TicketStore:
-    return TicketStore.connect(os.environ.get("REDIS_HOST", "localhost"),
-                               int(os.environ.get("REDIS_PORT", "6379")),
-                               int(os.environ.get("REDIS_DB", "0")))
+    return TicketStore.from_environment()
 
 
 def _line(ticket: Ticket) -> str:

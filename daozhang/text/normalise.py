@@ -18,8 +18,8 @@ from typing import Callable, Iterable, List, Tuple
 
 from daozhang.text import numerals
 
-_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_FULLWIDTH.update({0x3000: 0x20, 0xFFE5: ord("¥"), 0xFFE0: ord("¢")})
+FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+FULLWIDTH.update({0x3000: 0x20, 0xFFE5: ord("¥"), 0xFFE0: ord("¢")})
 
 
 @lru_cache(maxsize=1)
@@ -110,7 +110,7 @@ def _expand_shorthand(match: "re.Match[str]") -> str:
 def normalise(text: str) -> Normalised:
     """Returns the canonical form of a merchant's or caller's message."""
     norm = _identity(text)
-    norm = _same_length(norm, norm.text.translate(_FULLWIDTH))
+    norm = _same_length(norm, norm.text.translate(FULLWIDTH))
     norm = _same_length(norm, to_simplified(norm.text))
     norm = numerals.convert_spans(norm)
     norm = norm.sub(_GROUPED_DIGITS, _join_digit_groups)

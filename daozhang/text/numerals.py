@@ -14,14 +14,15 @@ import cn2an
 if TYPE_CHECKING:  # pragma: no cover
     from daozhang.text.normalise import Normalised
 
-_DIGIT_VALUES = {
+# Spoken and written single digits (幺 and 洞 as read out on the phone, 壹 on cheques).
+SPOKEN_DIGITS = {
     "零": "0", "〇": "0", "洞": "0", "一": "1", "幺": "1", "二": "2", "两": "2",
     "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9",
     "壹": "1", "贰": "2", "叁": "3", "肆": "4", "伍": "5", "陆": "6", "柒": "7",
     "捌": "8", "玖": "9",
 }
 _UNITS = "十百千万亿拾佰仟"
-_RUN = re.compile(f"[{''.join(_DIGIT_VALUES)}{_UNITS}点]+")
+_RUN = re.compile(f"[{''.join(SPOKEN_DIGITS)}{_UNITS}点]+")
 
 _MONEY_AFTER = re.compile(r"^(?:多|来)?(?:块(?!儿)|元|圆|毛|角|快钱|rmb|RMB)")
 _COUNT_AFTER = re.compile(r"^(?:多|来)?(?:天|笔|次|个|台|年|周|星期|分钟|小时|遍|张|家|位|种|样|些|下|直|起|点点)")
@@ -29,7 +30,7 @@ _AMOUNT_BEFORE = re.compile(
     r"(?:收了|付了|刷了|扫了|转了|退了|扣了|收款|付款|金额|一共|总共|共|消费|交易|到账|是|有|为|了|¥)"
     r"(?:大概|差不多|大约|整整)?$"
 )
-_MONEY_BEFORE = re.compile(f"[\\d{''.join(_DIGIT_VALUES)}{_UNITS}](?:块|元)$")
+_MONEY_BEFORE = re.compile(f"[\\d{''.join(SPOKEN_DIGITS)}{_UNITS}](?:块|元)$")
 _BIG_UNIT = re.compile("[百千万佰仟]")
 _IDIOMS = {"千万", "万一", "万万", "千千万万", "一万"}
 _CODE_BEFORE = re.compile(r"(?:码|号|报错|包错|代码|错误|显示|提示)(?:是|为)?$")
@@ -43,7 +44,7 @@ def format_number(value: float) -> str:
 
 
 def _spoken_digits(run: str) -> str:
-    return "".join(_DIGIT_VALUES[ch] for ch in run)
+    return "".join(SPOKEN_DIGITS[ch] for ch in run)
 
 
 def _arithmetic(run: str) -> Optional[str]:
@@ -56,7 +57,7 @@ def _arithmetic(run: str) -> Optional[str]:
 
 def _convert(run: str, before: str, after: str) -> Optional[str]:
     """The digits for one numeral run in its context, or None to leave it."""
-    digits_only = all(ch in _DIGIT_VALUES for ch in run)
+    digits_only = all(ch in SPOKEN_DIGITS for ch in run)
     has_unit = any(ch in _UNITS for ch in run)
     if before.endswith("第"):
         return None
