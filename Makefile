@@ -19,7 +19,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONWARNINGS ?= ignore
 
-.PHONY: run test venv redis model eval bench validate unit clean
+.PHONY: run test venv redis model eval bench validate lint unit clean
 
 $(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (pyenv install 3.10.13)"; exit 1; }
@@ -47,13 +47,16 @@ validate: venv
 unit: venv
 	$(PY) -m pytest -q tests/unit
 
-test: venv redis model validate
+lint: venv
+	@$(VENV)/bin/ruff check --quiet . && echo "ruff: clean"
+
+test: venv redis model validate lint
 	$(PY) -m pytest -q tests
 	$(VENV)/bin/rasa test core --stories tests/test_stories.yml --fail-on-prediction-errors \
 	  --model "$$($(PY) -m tools.train 2>/dev/null)" --out results/tmp/core > .run/test_stories.log 2>&1 \
 	  || { tail -n 60 .run/test_stories.log; exit 1; }
 	@grep -h "Correct:" .run/test_stories.log | tail -n 1
-	@$(PY) -m tools.evaluate --check --model "$$($(PY) -m tools.train 2>/dev/null)" \
+	@$(PY) -m tools.evaluate --check --out results/tmp/eval --model "$$($(PY) -m tools.train 2>/dev/null)" \
 	  2> .run/evaluate.log || { tail -n 20 .run/evaluate.log; exit 1; }
 
 eval: venv model

@@ -6,8 +6,15 @@ from typing import Text
 from rasa_sdk.events import SlotSet
 
 from actions.case import conclude
-from actions.common import (SafeAction, create_ticket, handed_over, latest_entities,
-                            latest_intent, ticket_created_message)
+from actions.common import (
+    Awaiting,
+    SafeAction,
+    create_ticket,
+    handed_over,
+    latest_entities,
+    latest_intent,
+    ticket_created_message,
+)
 from daozhang import diagnosis as dx
 from daozhang.resources import reply
 
@@ -24,15 +31,15 @@ class ActionAnswerYesNo(SafeAction):
         awaiting = tracker.get_slot("awaiting")
         yes = latest_intent(tracker) == "affirm"
         corrected = any(slot in latest_entities(tracker) for slot in CORRECTABLE)
-        if awaiting == "choice" or (corrected and tracker.get_slot("merchant_id")):
+        if awaiting == Awaiting.CHOICE or (corrected and tracker.get_slot("merchant_id")):
             return await conclude(dispatcher, tracker)  # 不对，是今天那笔 / 第二笔
-        if awaiting == "solved":
+        if awaiting == Awaiting.SOLVED:
             if yes:
                 dispatcher.utter_message(text=reply("glad_solved"))
                 return [SlotSet("awaiting", None)]
             dispatcher.utter_message(text=reply("sorry_not_solved") + dx.ticket_offer())
-            return [SlotSet("awaiting", "ticket")]
-        if awaiting in ("ticket", "human"):
+            return [SlotSet("awaiting", Awaiting.TICKET)]
+        if awaiting in (Awaiting.TICKET, Awaiting.HUMAN):
             if yes:
                 ticket = create_ticket(tracker)
                 dispatcher.utter_message(text=ticket_created_message(ticket))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -12,8 +12,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import (ADAPTER, SafeAction, create_ticket, handed_over, latest_entities,
-                            latest_intent, ticket_created_message)
+from actions.common import (
+    ADAPTER,
+    Awaiting,
+    SafeAction,
+    create_ticket,
+    handed_over,
+    latest_entities,
+    latest_intent,
+    ticket_created_message,
+)
 from daozhang import diagnosis as dx
 from daozhang.choice import describe, pick
 from daozhang.investigation import CHOOSE, UNKNOWN_MERCHANT, investigate
@@ -31,13 +39,20 @@ class ActionStartCase(SafeAction):
         return "action_start_case"
 
     async def act(self, dispatcher, tracker, domain):
-        given = latest_entities(tracker)
-        events = [SlotSet("problem", latest_intent(tracker))]
-        events += [SlotSet(slot, None) for slot in CASE_SLOTS if slot not in given]
-        events += [SlotSet(slot, None) for slot in
-                   ("diagnosis", "explanation", "lookup", "awaiting")]
-        events += [SlotSet("merchant_id_tries", 0.0), SlotSet("unknown_merchant_tries", 0.0)]
-        return events
+        return start_case_events(latest_intent(tracker), latest_entities(tracker))
+
+
+def start_case_events(problem: str, given: Dict[str, str], keep: Sequence[str] = ()) -> List[Dict[Text, Any]]:
+    """A new case: its problem; the previous case's details and conclusions forgotten.
+
+    Details the merchant `given` in this message stay; slots named in `keep` are set from `given`.
+    """
+    events = [SlotSet("problem", problem)]
+    events += [SlotSet(slot, given.get(slot)) for slot in keep]
+    events += [SlotSet(slot, None) for slot in CASE_SLOTS if slot not in given and slot not in keep]
+    events += [SlotSet(slot, None) for slot in ("diagnosis", "explanation", "lookup", "awaiting")]
+    events += [SlotSet("merchant_id_tries", 0.0), SlotSet("unknown_merchant_tries", 0.0)]
+    return events
 
 
 def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
@@ -66,7 +81,7 @@ class ValidateCaseForm(FormValidationAction):
         return "validate_case_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
-        if tracker.get_slot("awaiting") == "human":
+        if tracker.get_slot("awaiting") == Awaiting.HUMAN:
             return []
         return domain_slots
 
@@ -91,7 +106,7 @@ class ValidateCaseForm(FormValidationAction):
                 events["amount"] = slot_before_latest_message(tracker, "amount")
             if tries >= 2:
                 dispatcher.utter_message(text=reply("merchant_id_invalid_again") + reply("offer_human"))
-                return {**events, "awaiting": "human"}
+                return {**events, "awaiting": Awaiting.HUMAN}
             dispatcher.utter_message(text=reply("merchant_id_invalid", shown=value or "这条消息"))
             return events
         return {"merchant_id": value}
@@ -102,7 +117,7 @@ def unknown_merchant(value: str, dispatcher: CollectingDispatcher, tracker: Trac
     if tries >= 2:
         dispatcher.utter_message(text=reply("merchant_unknown_again", merchant_id=value)
                                  + reply("offer_human"))
-        return {"merchant_id": None, "unknown_merchant_tries": float(tries), "awaiting": "human"}
+        return {"merchant_id": None, "unknown_merchant_tries": float(tries), "awaiting": Awaiting.HUMAN}
     dispatcher.utter_message(text=reply("merchant_unknown", merchant_id=value))
     return {"merchant_id": None, "unknown_merchant_tries": float(tries)}
 
@@ -125,13 +140,13 @@ async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     """Look the case up with what is known and tell the merchant what happened."""
     merchant_id = tracker.get_slot("merchant_id")
     if not merchant_id:
-        if tracker.get_slot("awaiting") != "human":
+        if tracker.get_slot("awaiting") != Awaiting.HUMAN:
             dispatcher.utter_message(text=reply("ask_merchant_id"))
         return []
     query = dict(txn_date=_date(tracker.get_slot("txn_date")),
                  amount=_decimal(tracker.get_slot("amount")),
                  channel=tracker.get_slot("payment_channel"), problem=tracker.get_slot("problem"))
-    if tracker.get_slot("awaiting") == "choice":  # the merchant is answering the list
+    if tracker.get_slot("awaiting") == Awaiting.CHOICE:  # the merchant is answering the list
         reply_text = tracker.latest_message.get("text") or ""
         query["choose"] = lambda candidates: pick(candidates, reply_text)
     outcome = await investigate(ADAPTER, merchant_id, **query)
@@ -140,7 +155,7 @@ async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     if outcome.kind == CHOOSE:
         dispatcher.utter_message(text=reply("choose", count=len(outcome.candidates),
                                             listing=describe(outcome.candidates)))
-        return [SlotSet("awaiting", "choice"), SlotSet("lookup", outcome.as_record())]
+        return [SlotSet("awaiting", Awaiting.CHOICE), SlotSet("lookup", outcome.as_record())]
     explanation = dx.explain(outcome.diagnosis)
     text = f"【{explanation.title}】\n{explanation.text}"
     found = {"diagnosis": explanation.code, "explanation": explanation.text,
@@ -153,9 +168,9 @@ async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
         return events + handed_over(ticket)
     if explanation.offer_ticket:
         dispatcher.utter_message(text=f"{text}\n{dx.ticket_offer()}")
-        return events + [SlotSet("awaiting", "ticket")]
+        return events + [SlotSet("awaiting", Awaiting.TICKET)]
     dispatcher.utter_message(text=f"{text}\n{dx.closing_question()}")
-    return events + [SlotSet("awaiting", "solved")]
+    return events + [SlotSet("awaiting", Awaiting.SOLVED)]
 
 
 class ActionAskMerchantId(SafeAction):

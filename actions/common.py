@@ -17,9 +17,17 @@ from daozhang.tickets import Ticket, TicketStore
 
 logger = logging.getLogger(__name__)
 
-PROBLEM_INTENTS = ("first_transaction_not_arrived", "qr_payment_not_arrived", "bank_no_record",
-                   "settlement_delayed", "payment_not_arrived", "terminal_error", "fee_inquiry",
-                   "refund_issue")
+class Awaiting:
+    """The question the bot asked last (the categorical slot `awaiting`): what a short answer means."""
+
+    SOLVED = "solved"            # 问题解决了吗？
+    TICKET = "ticket"            # 要提交工单吗？
+    HUMAN = "human"              # 要转人工吗？
+    CHOICE = "choice"            # which of the listed transactions
+    PROBLEM = "problem"          # which kind of problem (the clarifying question)
+    PROBLEM_AGAIN = "problem_again"  # the same, asked a second time
+
+
 APOLOGY = "抱歉，系统刚才出了点问题，没能处理好您的消息。请再说一遍，或者说“转人工”，我帮您提交给人工客服。"
 
 # The sandbox is loaded once, when the action server starts (its dates count from that day).

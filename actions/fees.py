@@ -2,14 +2,36 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Text
+from typing import Any, Dict, List, Mapping, Optional, Text
 
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import SafeAction, latest_entities
 from daozhang import money
 from daozhang.diagnosis import CHANNEL_LABELS
 from daozhang.resources import reply
+
+
+def fee_reply(dispatcher: CollectingDispatcher, entities: Mapping[str, str],
+              channel: Optional[str]) -> List[Dict[Text, Any]]:
+    """The rates, and the fee and net of the amount the merchant's message named."""
+    card, qr = money.fee_rate("card"), money.fee_rate("wechat")
+    lines = [reply("fee_rates", card=money.percent(card), qr=money.percent(qr))]
+    try:
+        amount = Decimal(entities["amount"]) if "amount" in entities else None
+    except InvalidOperation:
+        amount = None
+    channel = entities.get("payment_channel") or channel
+    if amount:
+        options = [(CHANNEL_LABELS[channel], channel)] if channel else [("刷卡", "card"), ("扫码", "wechat")]
+        for label, name in options:
+            lines.append(reply("fee_for_amount", label=label, amount=money.yuan(amount),
+                               fee=money.yuan(money.fee(amount, name)),
+                               net=money.yuan(money.net(amount, name))))
+    lines.append(reply("fee_check_offer"))
+    dispatcher.utter_message(text="\n".join(lines))
+    return [SlotSet("problem", "fee_inquiry"), SlotSet("awaiting", None)]
 
 
 class ActionExplainFees(SafeAction):
@@ -19,20 +41,4 @@ class ActionExplainFees(SafeAction):
         return "action_explain_fees"
 
     async def act(self, dispatcher, tracker, domain):
-        card, qr = money.fee_rate("card"), money.fee_rate("wechat")
-        lines = [reply("fee_rates", card=money.percent(card), qr=money.percent(qr))]
-        entities = latest_entities(tracker)
-        try:
-            amount = Decimal(entities["amount"]) if "amount" in entities else None
-        except InvalidOperation:
-            amount = None
-        channel = entities.get("payment_channel") or tracker.get_slot("payment_channel")
-        if amount:
-            options = [(CHANNEL_LABELS[channel], channel)] if channel else [("刷卡", "card"), ("扫码", "wechat")]
-            for label, name in options:
-                lines.append(reply("fee_for_amount", label=label, amount=money.yuan(amount),
-                                   fee=money.yuan(money.fee(amount, name)),
-                                   net=money.yuan(money.net(amount, name))))
-        lines.append(reply("fee_check_offer"))
-        dispatcher.utter_message(text="\n".join(lines))
-        return [SlotSet("problem", "fee_inquiry"), SlotSet("awaiting", None)]
+        return fee_reply(dispatcher, latest_entities(tracker), tracker.get_slot("payment_channel"))

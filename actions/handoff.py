@@ -6,7 +6,7 @@ from typing import Text
 
 from rasa_sdk.events import SlotSet
 
-from actions.common import SafeAction, create_ticket, handed_over, ticket_created_message, ticket_store
+from actions.common import Awaiting, SafeAction, create_ticket, handed_over, ticket_created_message, ticket_store
 from daozhang.resources import load_yaml, reply
 
 TICKET_ID = re.compile(r"HO\d{8}-\d{4}", re.IGNORECASE)
@@ -37,7 +37,7 @@ class ActionTicketStatus(SafeAction):
         if ticket is None:
             asked = f"工单 {named.group(0).upper()}" if named else "您的工单"
             dispatcher.utter_message(text=reply("ticket_not_found", asked=asked))
-            return [SlotSet("awaiting", "ticket")]
+            return [SlotSet("awaiting", Awaiting.TICKET)]
         text = reply("ticket_status", ticket_id=ticket.ticket_id, day=ticket.created_at[:10],
                      status=load_yaml("wording.yml")["ticket_status"][ticket.status])
         if ticket.status == "resolved" and ticket.resolution_note:

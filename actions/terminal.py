@@ -1,13 +1,33 @@
 """POS terminal errors: what the code means and what to try, from the code table."""
 from __future__ import annotations
 
-from typing import Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import SafeAction, latest_intent
+from actions.common import Awaiting, SafeAction
 from daozhang.resources import reply
 from daozhang.terminal import guidance
+
+
+def terminal_reply(dispatcher: CollectingDispatcher, code: Optional[str],
+                   text: str) -> List[Dict[Text, Any]]:
+    """Explain the code, or the symptom `text` describes, and ask whether that solved it."""
+    answer = guidance(code, text)
+    if answer.meaning:
+        said = reply("error_code_meaning", code=answer.key, meaning=answer.meaning,
+                     advice=answer.advice)
+    elif answer.advice:
+        said = answer.advice
+    elif code:
+        said = reply("error_code_unknown", code=code.upper())
+    else:
+        dispatcher.utter_message(text=reply("error_code_ask"))
+        return [SlotSet("problem", "terminal_error"), SlotSet("awaiting", None)]
+    dispatcher.utter_message(text=reply("tried_it_solved", guidance=said))
+    return [SlotSet("problem", "terminal_error"), SlotSet("awaiting", Awaiting.SOLVED),
+            SlotSet("diagnosis", None)]
 
 
 class ActionTerminalGuidance(SafeAction):
@@ -17,18 +37,5 @@ class ActionTerminalGuidance(SafeAction):
         return "action_terminal_guidance"
 
     async def act(self, dispatcher, tracker, domain):
-        code = tracker.get_slot("error_code")
-        answer = guidance(code, tracker.latest_message.get("text") or "")
-        if answer.meaning:
-            text = reply("error_code_meaning", code=answer.key, meaning=answer.meaning,
-                         advice=answer.advice)
-        elif answer.advice:
-            text = answer.advice
-        elif code:
-            text = reply("error_code_unknown", code=code.upper())
-        else:
-            dispatcher.utter_message(text=reply("error_code_ask"))
-            return [SlotSet("problem", latest_intent(tracker))]
-        dispatcher.utter_message(text=reply("tried_it_solved", guidance=text))
-        return [SlotSet("problem", "terminal_error"), SlotSet("awaiting", "solved"),
-                SlotSet("diagnosis", None)]
+        return terminal_reply(dispatcher, tracker.get_slot("error_code"),
+                              tracker.latest_message.get("text") or "")

@@ -13,7 +13,6 @@ from typing import FrozenSet
 from daozhang.text.normalise import FULLWIDTH
 from daozhang.text.numerals import SPOKEN_DIGITS
 
-
 _DIGIT = "0-9０-９" + "".join(SPOKEN_DIGITS)
 _DIGIT_RUN = re.compile(f"[{_DIGIT}](?:[{_DIGIT} \\-]*[{_DIGIT}])?")
 _SECRET = re.compile(

@@ -96,7 +96,8 @@ def summarise(ticket: Ticket) -> str:
         parts.append(f"系统查询结论：{title}（{ticket.diagnosis}），已向商户解释。")
     else:
         parts.append("尚未查到结论。")
-    parts.append(f"优先级：{'高（' + '、'.join(ticket.priority_reasons) + '）' if ticket.priority_reasons else '普通'}。")
+    reasons = ticket.priority_reasons
+    parts.append(f"优先级：{'高（' + '、'.join(reasons) + '）' if reasons else '普通'}。")
     parts.append("商户已提供的信息见工单，无需再次询问。")
     return "".join(parts)
 

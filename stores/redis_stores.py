@@ -21,8 +21,6 @@ from daozhang.masking import mask_text
 from daozhang.redis_config import redis_settings
 
 
-
-
 def _masked(value: Any) -> Any:
     if isinstance(value, str):
         return mask_text(value)

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from tools.evaluate import HELDOUT, RESULTS, load_examples, load_agent
+from tools.evaluate import HELDOUT, RESULTS, load_agent, load_examples
 
 
 def _percentile(values, share):

@@ -17,7 +17,10 @@ import os
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
+
+from daozhang.triage import PROBLEM_INTENTS, TriagePolicy
+from tools import realworld
 
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
@@ -27,11 +30,6 @@ HELDOUT_FRESH = ROOT / "tests" / "nlu" / "heldout_fresh.yml"
 NEGATIVES = ROOT / "tests" / "nlu" / "near_domain_negatives.yml"
 RESULTS = ROOT / "results"
 REFERENCE_DAY = "2026-11-23"
-PROBLEM_INTENTS = [
-    "first_transaction_not_arrived", "qr_payment_not_arrived", "bank_no_record",
-    "settlement_delayed", "payment_not_arrived", "terminal_error", "fee_inquiry",
-    "refund_issue",
-]
 BARS = {"intent_macro_f1": 0.92, "entity_f1": 0.92, "false_alarm_rate_max": 0.05}
 FALSE_ALARM_CONFIDENCE = 0.5
 
@@ -64,10 +62,12 @@ def load_agent(model: Path):
     return Agent.load(str(model))
 
 
-async def _parse_all(model: Path, rows: Sequence[dict]) -> None:
-    agent = load_agent(model)
+async def _parse_all(model: Path, rows: Sequence[dict], agent=None) -> None:
+    agent = agent or load_agent(model)
     for row in rows:
         parsed = await agent.parse_message(row["text"])
+        row["ranking"] = [{"name": r["name"], "confidence": round(float(r["confidence"]), 4)}
+                          for r in parsed.get("intent_ranking", [])]
         ranking = [r for r in parsed.get("intent_ranking", []) if r["name"] != "nlu_fallback"]
         row["predicted"] = parsed["intent"]["name"]
         row["confidence"] = float(parsed["intent"].get("confidence") or 0.0)
@@ -225,7 +225,8 @@ def _markdown(s: dict) -> str:
              f"{s['negatives_recognised_out_of_scope']:.1%}", "",
              "## Per intent", "", "| intent | precision | recall | F1 | n |", "|---|---|---|---|---|"]
     for name, r in s["per_intent"].items():
-        lines.append(f"| {name} | {r['precision']:.2f} | {r['recall']:.2f} | {r['f1-score']:.2f} | {r['support']:.0f} |")
+        lines.append(f"| {name} | {r['precision']:.2f} | {r['recall']:.2f} | {r['f1-score']:.2f} "
+                     f"| {r['support']:.0f} |")
     lines += ["", "## Per style (intent accuracy)", "", "| style | accuracy |", "|---|---|"]
     lines += [f"| {k} | {v:.3f} |" for k, v in s["per_style_accuracy"].items()]
     lines += ["", "## Entities", "", "| entity | precision | recall | F1 | n |", "|---|---|---|---|---|"]
@@ -257,6 +258,25 @@ def failures(summary: dict) -> List[str]:
     return problems
 
 
+def evaluate_realworld(model: Path, out: Path) -> Optional[dict]:
+    """The real-world dev set, when `../shared/eval/realworld-dev/` is there."""
+    if not realworld.available():
+        print(f"real-world dev set not found at {realworld.DEV_SET}: skipped")
+        return None
+    os.environ.pop("DZ_TODAY", None)
+    in_domain, out_of_domain = realworld.load()
+    asyncio.run(_parse_all(model, in_domain + out_of_domain))
+    summary = realworld.score(in_domain, out_of_domain)
+    summary["model"] = model.name
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "realworld_report.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
+    (out / "realworld_report.md").write_text(realworld.markdown(summary, model.name))
+    (out / "triage_sweep.md").write_text(realworld.sweep_markdown(
+        realworld.triage_sweep(in_domain, out_of_domain), TriagePolicy.load()))
+    realworld.write_misses(in_domain, out_of_domain)
+    return summary
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, required=True)
@@ -268,6 +288,10 @@ def main() -> int:
         summary = evaluate(args.model, out, heldout)
         print((out / "nlu_report.md").read_text().split("## Per intent")[0])
         problems += [f"{heldout.name}: {p}" for p in failures(summary)]
+    real = evaluate_realworld(args.model, args.out / "realworld")
+    if real is not None:
+        print((args.out / "realworld" / "realworld_report.md").read_text().split("## Per intent")[0])
+        problems += realworld.failures(real)
     for problem in problems:
         print(f"FAIL: {problem}", file=sys.stderr)
     return 1 if args.check and problems else 0

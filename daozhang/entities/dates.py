@@ -10,7 +10,6 @@ import re
 from datetime import date, timedelta
 from typing import Optional
 
-
 RELATIVE_DAYS = {
     "今天": 0, "今日": 0, "今儿": 0, "今早": 0, "今晚": 0, "今天早上": 0, "今天上午": 0,
     "昨天": 1, "昨日": 1, "昨儿": 1, "昨晚": 1, "昨个": 1, "昨儿个": 1,

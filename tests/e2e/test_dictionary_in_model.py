@@ -32,7 +32,7 @@ def test_dictionary_words_are_single_tokens_in_a_fresh_process(tmp_path):
     env["PYTHONPATH"] = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
     result = subprocess.run([sys.executable, "-c", SCRIPT, str(model_path()), *texts],
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
-    line = [l for l in result.stdout.splitlines() if l.startswith("TOKENS")]
+    line = [out for out in result.stdout.splitlines() if out.startswith("TOKENS")]
     assert line, result.stderr[-2000:]
     tokens = json.loads(line[0][len("TOKENS"):])
     for text, word in zip(texts, WORDS):

@@ -1,0 +1,119 @@
+"""A message that may be ours is never refused: ask which problem it is, then carry on.
+
+When out_of_scope (or a fallback) wins but one of our problems is close behind,
+the merchant gets one short question with choices. The answer (a tap, a digit
+or words) continues the case as if the merchant had said it, with the details
+of the first message. A question that is clearly not ours is refused politely,
+with where to go instead when the words show it.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.case import CASE_SLOTS, start_case_events
+from actions.common import Awaiting, SafeAction, latest_entities, latest_intent
+from actions.fees import fee_reply
+from actions.terminal import terminal_reply
+from daozhang.resources import reply
+from daozhang.triage import NONE_OF_THESE, TriagePolicy
+
+CASE_PROBLEMS = ("first_transaction_not_arrived", "qr_payment_not_arrived", "bank_no_record",
+                 "settlement_delayed", "payment_not_arrived", "refund_issue")
+
+
+@lru_cache(maxsize=1)
+def policy() -> TriagePolicy:
+    return TriagePolicy.load()
+
+
+def may_be_ours(tracker: Tracker) -> bool:
+    """The classifier did not pick one of our problems, but one is close behind."""
+    return policy().decide(tracker.latest_message.get("intent_ranking") or []).ask
+
+
+def ask_which_problem(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The clarifying question, with buttons where the channel has them and numbers everywhere."""
+    text = tracker.latest_message.get("text") or ""
+    qr = policy().names_qr(text, latest_entities(tracker).get("payment_channel"))
+    buttons = [{"title": title, "payload": f"/{intent}"} for title, intent in policy().buttons(qr)]
+    dispatcher.utter_message(text=policy().prompt(), buttons=buttons)
+    first = {"text": text, "entities": latest_entities(tracker), "qr": qr}
+    return [SlotSet("awaiting", Awaiting.PROBLEM), SlotSet("pending_message", first)]
+
+
+def refuse(dispatcher: CollectingDispatcher, text: str) -> List[Dict[Text, Any]]:
+    """The polite refusal, and where to go instead when that is known."""
+    where = policy().referral(text)
+    dispatcher.utter_message(text=reply("out_of_scope") + (f"\n{where}" if where else ""))
+    return [SlotSet("awaiting", None), SlotSet("pending_message", None)]
+
+
+class ActionOutOfScope(SafeAction):
+    """Not ours by the classifier: ask when one of our problems is close behind, else refuse."""
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    async def act(self, dispatcher, tracker, domain):
+        if may_be_ours(tracker) and not tracker.active_loop.get("name"):  # a case is not already open
+            return ask_which_problem(dispatcher, tracker)
+        return refuse(dispatcher, tracker.latest_message.get("text") or "")
+
+
+class ActionTakeProblemChoice(SafeAction):
+    """The answer to the clarifying question: carry on with the problem it names."""
+
+    def name(self) -> Text:
+        return "action_take_problem_choice"
+
+    async def act(self, dispatcher, tracker, domain):
+        # The rule that brought us here held while `awaiting` was "problem"; this action changes
+        # it, so it names what runs next itself: the case form, or waiting for the merchant.
+        events = await self._answer(dispatcher, tracker)
+        if not any(e.get("event") == "followup" for e in events):
+            events.append(FollowupAction("action_listen"))
+        return events
+
+    @staticmethod
+    async def _answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+        first = tracker.get_slot("pending_message") or {}
+        answer = tracker.latest_message.get("text") or ""
+        chosen = policy().resolve(answer, bool(first.get("qr")), latest_intent(tracker))
+        if chosen is None:
+            if tracker.get_slot("awaiting") == Awaiting.PROBLEM:
+                dispatcher.utter_message(text=reply("problem_choice_again") + "\n" + policy().prompt())
+                return [SlotSet("awaiting", Awaiting.PROBLEM_AGAIN)]
+            dispatcher.utter_message(text=reply("not_understood_again"))
+            return [SlotSet("awaiting", Awaiting.HUMAN), SlotSet("pending_message", None)]
+        if chosen == NONE_OF_THESE:
+            return refuse(dispatcher, first.get("text") or "")
+        entities = {**first.get("entities", {}), **_details_in_answer(tracker)}
+        events = [SlotSet("pending_message", None)]
+        if chosen == "terminal_error":
+            code = entities.get("error_code")
+            return events + [SlotSet("error_code", code)] + _first_details(entities) + terminal_reply(
+                dispatcher, code, first.get("text") or answer)
+        if chosen == "fee_inquiry":
+            return events + _first_details(entities) + fee_reply(
+                dispatcher, entities, entities.get("payment_channel"))
+        # A case problem: start it with the first message's details and ask for what is missing.
+        return events + start_case_events(chosen, entities, keep=CASE_SLOTS) + [FollowupAction("case_form")]
+
+
+def _first_details(entities: Dict[str, str]) -> List[Dict[Text, Any]]:
+    """The case details as the first message gave them (a bare "2" is not an amount)."""
+    return [SlotSet(slot, entities.get(slot)) for slot in CASE_SLOTS]
+
+
+def _details_in_answer(tracker: Tracker) -> Dict[str, str]:
+    """Details the answer itself adds (第二个 是昨天的): not a bare choice number read as an amount."""
+    given = latest_entities(tracker)
+    text = tracker.latest_message.get("text") or ""
+    if len(text.strip()) <= 4:  # "2", "选3", "第二个": a position in the list, nothing else
+        return {}
+    return {k: v for k, v in given.items() if k in CASE_SLOTS or k in ("merchant_id", "error_code")}

@@ -1,0 +1,148 @@
+"""A message that may be ours is never refused: decide when to ask which problem it is.
+
+The classifier's ranking says how sure it is. When out_of_scope (or a
+fallback) wins but one of our problems is close behind, the assistant asks
+one short question with choices; the merchant's answer (a tap, a digit or
+words) names the problem. The thresholds, the choices and where else to go
+live in `data/triage.yml`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from daozhang.resources import load_yaml
+from daozhang.text.normalise import normalise_text
+
+PROBLEM_INTENTS = ("first_transaction_not_arrived", "qr_payment_not_arrived", "bank_no_record",
+                   "settlement_delayed", "payment_not_arrived", "terminal_error", "fee_inquiry",
+                   "refund_issue")
+FALLBACK = "nlu_fallback"
+NONE_OF_THESE = "none"
+_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+_QR_CHANNELS = ("wechat", "alipay", "unionpay_qr")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether to ask, and the problem the classifier leaned to most."""
+
+    ask: bool
+    leaning: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    title: str
+    intent: Optional[str]
+    intent_if_qr: Optional[str]
+    words: Tuple[str, ...]
+
+    def intent_for(self, qr: bool) -> str:
+        return (self.intent_if_qr if qr and self.intent_if_qr else self.intent) or NONE_OF_THESE
+
+
+@dataclass(frozen=True)
+class TriagePolicy:
+    min_problem_confidence: float
+    max_gap: float
+    question: str
+    choices: Tuple[Choice, ...]
+    qr_words: Tuple[str, ...]
+    referrals: Tuple[Tuple[Tuple[str, ...], str], ...]
+    default_referral: str
+
+    @classmethod
+    def load(cls, name: str = "triage.yml") -> "TriagePolicy":
+        data = load_yaml(name)
+        return cls(
+            min_problem_confidence=float(data["min_problem_confidence"]),
+            max_gap=float(data["max_gap"]), question=data["question"],
+            choices=tuple(Choice(c["title"], c.get("intent"), c.get("intent_if_qr"),
+                                 tuple(c.get("words") or ())) for c in data["choices"]),
+            qr_words=tuple(data.get("qr_words") or ()),
+            referrals=tuple((tuple(r["words"]), r["where"]) for r in data.get("referrals") or ()),
+            default_referral=data.get("default_referral") or "")
+
+    def decide(self, ranking: Sequence[Mapping]) -> Decision:
+        """Ask when our problem is plausible but did not win.
+
+        `ranking` is the parse result's intent ranking (name, confidence), best first;
+        a fallback shows as `nlu_fallback` on top of the classifier's own ranking.
+        """
+        ranked = [(r["name"], float(r.get("confidence") or 0.0)) for r in ranking]
+        fell_back = bool(ranked) and ranked[0][0] == FALLBACK
+        classifier = [(n, c) for n, c in ranked if n != FALLBACK]
+        if not classifier:
+            return Decision(ask=False)
+        top_name, top_confidence = classifier[0]
+        problems = [(n, c) for n, c in classifier if n in PROBLEM_INTENTS]
+        if not problems:
+            return Decision(ask=False)
+        best_name, best_confidence = problems[0]
+        if top_name in PROBLEM_INTENTS and not fell_back:
+            return Decision(ask=False, leaning=best_name)  # it is ours, and clear enough
+        if top_name not in PROBLEM_INTENTS and top_name != "out_of_scope" and not fell_back:
+            return Decision(ask=False)  # small talk, details, yes/no: not a refusal
+        plausible = (best_confidence >= self.min_problem_confidence
+                     and top_confidence - best_confidence <= self.max_gap)
+        return Decision(ask=plausible, leaning=best_name)
+
+    def prompt(self) -> str:
+        """The question with its numbered choices, for channels without buttons."""
+        listing = " ".join(f"{i}. {c.title}" for i, c in enumerate(self.choices, start=1))
+        return f"{self.question}\n{listing}\n回复序号或直接说都可以。"
+
+    def names_qr(self, text: str, channel: Optional[str]) -> bool:
+        return channel in _QR_CHANNELS or any(w in normalise_text(text) for w in self.qr_words)
+
+    def buttons(self, qr: bool) -> List[Tuple[str, str]]:
+        """(title, intent) per choice; `none` for 都不是."""
+        return [(c.title, c.intent_for(qr)) for c in self.choices]
+
+    def resolve(self, answer: str, qr: bool, parsed_intent: Optional[str] = None) -> Optional[str]:
+        """The problem intent the answer picks, `none` for 都不是, or None when it picks nothing."""
+        text = normalise_text(answer or "").strip().lower()
+        payload = re.fullmatch(r"/([a-z_]+)(\{.*\})?", text)
+        if payload and (payload.group(1) in PROBLEM_INTENTS or payload.group(1) == NONE_OF_THESE):
+            return payload.group(1)
+        number = _choice_number(text)
+        if number and 1 <= number <= len(self.choices):
+            return self.choices[number - 1].intent_for(qr)
+        best = _best_by_words(text, self.choices)
+        if best is not None:
+            return best.intent_for(qr)
+        if parsed_intent in PROBLEM_INTENTS:
+            return parsed_intent
+        if parsed_intent in ("deny", "out_of_scope"):
+            return NONE_OF_THESE
+        return None
+
+    def referral(self, text: str) -> str:
+        """Where a question that is not ours should go instead, when the words show it."""
+        plain = normalise_text(text or "")
+        for words, where in self.referrals:
+            if any(w.lower() in plain.lower() for w in words):
+                return where
+        return self.default_referral
+
+
+def _choice_number(text: str) -> Optional[int]:
+    """选1 / 2 / 第二个 / 二: a short answer that is a position in the list."""
+    stripped = re.sub(r"[。，,.！!？?\s]|第|个|项|选|吧|的|号", "", text)
+    if re.fullmatch(r"[1-9]", stripped):
+        return int(stripped)
+    if len(stripped) == 1 and stripped in _ORDINALS:
+        return _ORDINALS[stripped]
+    return None
+
+
+def _best_by_words(text: str, choices: Iterable[Choice]) -> Optional[Choice]:
+    """The choice whose longest cue word occurs in the answer (longer cues are surer)."""
+    best, best_length = None, 0
+    for choice in choices:
+        for word in choice.words:
+            if word.lower() in text and len(word) > best_length:
+                best, best_length = choice, len(word)
+    return best

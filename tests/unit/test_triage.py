@@ -1,0 +1,73 @@
+"""When to ask which problem it is, and how the merchant's answer is read."""
+import pytest
+
+from daozhang.triage import NONE_OF_THESE, TriagePolicy
+
+
+@pytest.fixture(scope="module")
+def triage():
+    return TriagePolicy.load()
+
+
+def ranking(*pairs):
+    return [{"name": name, "confidence": confidence} for name, confidence in pairs]
+
+
+def test_out_of_scope_with_a_problem_close_behind_asks(triage):
+    decision = triage.decide(ranking(("out_of_scope", 0.45), ("fee_inquiry", 0.30), ("greet", 0.05)))
+    assert decision.ask and decision.leaning == "fee_inquiry"
+
+
+def test_a_clear_refusal_does_not_ask(triage):
+    assert not triage.decide(ranking(("out_of_scope", 0.93), ("fee_inquiry", 0.02))).ask
+
+
+def test_a_fallback_whose_best_guess_is_a_problem_asks(triage):
+    decision = triage.decide(ranking(("nlu_fallback", 0.4), ("payment_not_arrived", 0.31),
+                                     ("out_of_scope", 0.25)))
+    assert decision.ask and decision.leaning == "payment_not_arrived"
+
+
+def test_a_clear_problem_or_small_talk_is_not_questioned(triage):
+    assert not triage.decide(ranking(("payment_not_arrived", 0.8), ("out_of_scope", 0.1))).ask
+    assert not triage.decide(ranking(("greet", 0.6), ("payment_not_arrived", 0.3))).ask
+
+
+def test_the_question_numbers_every_choice_and_offers_none(triage):
+    prompt = triage.prompt()
+    assert "1. 收款没到账" in prompt and "6. 都不是" in prompt
+
+
+@pytest.mark.parametrize("answer,expected", [
+    ("1", "payment_not_arrived"), ("选2", "settlement_delayed"), ("第三个", "fee_inquiry"),
+    ("4", "refund_issue"), ("五", "terminal_error"), ("6", NONE_OF_THESE),
+    ("/refund_issue", "refund_issue"), ("手续费的问题", "fee_inquiry"), ("机器坏了", "terminal_error"),
+    ("就是到账太慢了", "settlement_delayed"), ("都不是", NONE_OF_THESE), ("钱没有到账", "payment_not_arrived"),
+])
+def test_answers_by_tap_digit_or_words(triage, answer, expected):
+    assert triage.resolve(answer, qr=False) == expected
+
+
+def test_money_not_arrived_after_a_qr_message_is_the_qr_problem(triage):
+    assert triage.resolve("1", qr=True) == "qr_payment_not_arrived"
+    assert triage.names_qr("顾客扫我的收钱码付的", None)
+    assert triage.names_qr("付了钱", "alipay")
+    assert not triage.names_qr("刷卡的钱", "card")
+
+
+def test_an_answer_that_names_nothing_falls_back_to_what_the_classifier_heard(triage):
+    assert triage.resolve("嗯嗯", qr=False, parsed_intent="refund_issue") == "refund_issue"
+    assert triage.resolve("不要", qr=False, parsed_intent="deny") == NONE_OF_THESE
+    assert triage.resolve("你好呀", qr=False, parsed_intent="greet") is None
+
+
+@pytest.mark.parametrize("text,where", [
+    ("花呗怎么还款", "95188"), ("我的微粒贷借款还没放款", "放款"), ("信用卡账单多了一笔", "发卡银行"),
+    ("微信零钱提现", "95017"),
+])
+def test_a_refusal_says_where_to_go_when_the_words_show_it(triage, text, where):
+    assert where in triage.referral(text)
+
+
+def test_no_referral_when_nothing_shows_whose_question_it_is(triage):
+    assert triage.referral("帮我订一张去上海的机票") == ""
