@@ -19,7 +19,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONWARNINGS ?= ignore
 
-.PHONY: run test venv redis model eval bench validate lint unit clean
+.PHONY: run test venv redis redis-installed model eval bench validate lint unit clean
 
 $(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (pyenv install 3.10.13)"; exit 1; }
@@ -32,6 +32,9 @@ venv: $(VENV)/.installed
 
 redis:
 	@scripts/ensure_redis.sh
+
+redis-installed:
+	@scripts/ensure_redis.sh install
 
 model: venv
 	@$(PY) -m tools.train > /dev/null
@@ -50,7 +53,7 @@ unit: venv
 lint: venv
 	@$(VENV)/bin/ruff check --quiet . && echo "ruff: clean"
 
-test: venv redis model validate lint
+test: venv redis-installed model validate lint
 	$(PY) -m pytest -q tests
 	$(VENV)/bin/rasa test core --stories tests/test_stories.yml --fail-on-prediction-errors \
 	  --model "$$($(PY) -m tools.train 2>/dev/null)" --out results/tmp/core > .run/test_stories.log 2>&1 \

@@ -15,6 +15,7 @@ from actions.common import (
     latest_intent,
     ticket_created_message,
 )
+from actions.triage import ask_which_problem, policy
 from daozhang import diagnosis as dx
 from daozhang.resources import reply
 
@@ -46,5 +47,7 @@ class ActionAnswerYesNo(SafeAction):
                 return handed_over(ticket)
             dispatcher.utter_message(text=reply("no_ticket"))
             return [SlotSet("awaiting", None)]
+        if awaiting is None and policy().speaks_of_takings(tracker.latest_message.get("text") or ""):
+            return ask_which_problem(dispatcher, tracker)  # "货款有问题" read as a bare "yes"
         dispatcher.utter_message(text=reply("anything_else"))
         return []

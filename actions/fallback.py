@@ -6,12 +6,12 @@ from typing import Text
 from rasa_sdk.events import SlotSet
 
 from actions.common import Awaiting, SafeAction
-from actions.triage import ask_which_problem, may_be_ours
+from actions.triage import ask_which_problem, may_be_ours, unhelped_in_a_row
 from daozhang.resources import reply
 
 
 class ActionFallback(SafeAction):
-    """Counts the consecutive messages the bot did not understand."""
+    """The second message in a row the bot could not help with offers a person."""
 
     def name(self) -> Text:
         return "action_fallback"
@@ -19,14 +19,7 @@ class ActionFallback(SafeAction):
     async def act(self, dispatcher, tracker, domain):
         if may_be_ours(tracker) and not tracker.active_loop.get("name"):  # no case open yet
             return ask_which_problem(dispatcher, tracker)
-        intents = [e.get("parse_data", {}).get("intent", {}).get("name")
-                   for e in tracker.events if e.get("event") == "user"]
-        in_a_row = 0
-        for intent in reversed(intents):
-            if intent != "nlu_fallback":
-                break
-            in_a_row += 1
-        if in_a_row >= 2:
+        if unhelped_in_a_row(tracker) >= 2:
             dispatcher.utter_message(text=reply("not_understood_again"))
             return [SlotSet("awaiting", Awaiting.HUMAN)]
         dispatcher.utter_message(text=reply("not_understood"))

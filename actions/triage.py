@@ -22,8 +22,8 @@ from actions.terminal import terminal_reply
 from daozhang.resources import reply
 from daozhang.triage import NONE_OF_THESE, TriagePolicy
 
-CASE_PROBLEMS = ("first_transaction_not_arrived", "qr_payment_not_arrived", "bank_no_record",
-                 "settlement_delayed", "payment_not_arrived", "refund_issue")
+# Messages the bot could not help with: two in a row and a person is offered.
+UNHELPED = ("nlu_fallback", "out_of_scope")
 
 
 @lru_cache(maxsize=1)
@@ -33,7 +33,8 @@ def policy() -> TriagePolicy:
 
 def may_be_ours(tracker: Tracker) -> bool:
     """The classifier did not pick one of our problems, but one is close behind."""
-    return policy().decide(tracker.latest_message.get("intent_ranking") or []).ask
+    return policy().decide(tracker.latest_message.get("intent_ranking") or [],
+                           tracker.latest_message.get("text") or "").ask
 
 
 def ask_which_problem(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -46,10 +47,26 @@ def ask_which_problem(dispatcher: CollectingDispatcher, tracker: Tracker) -> Lis
     return [SlotSet("awaiting", Awaiting.PROBLEM), SlotSet("pending_message", first)]
 
 
-def refuse(dispatcher: CollectingDispatcher, text: str) -> List[Dict[Text, Any]]:
-    """The polite refusal, and where to go instead when that is known."""
+def unhelped_in_a_row(tracker: Tracker) -> int:
+    """How many of the merchant's latest messages in a row the bot did not understand or refused."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        if (event.get("parse_data", {}).get("intent", {}).get("name")) not in UNHELPED:
+            break
+        count += 1
+    return count
+
+
+def refuse(dispatcher: CollectingDispatcher, text: str, repeated: bool = False) -> List[Dict[Text, Any]]:
+    """The polite refusal, where to go instead when that is known, and a person when `repeated`."""
     where = policy().referral(text)
-    dispatcher.utter_message(text=reply("out_of_scope") + (f"\n{where}" if where else ""))
+    said = reply("out_of_scope") + (f"\n{where}" if where else "")
+    if repeated:
+        dispatcher.utter_message(text=f"{said}\n{reply('offer_human')}")
+        return [SlotSet("awaiting", Awaiting.HUMAN), SlotSet("pending_message", None)]
+    dispatcher.utter_message(text=said)
     return [SlotSet("awaiting", None), SlotSet("pending_message", None)]
 
 
@@ -62,7 +79,8 @@ class ActionOutOfScope(SafeAction):
     async def act(self, dispatcher, tracker, domain):
         if may_be_ours(tracker) and not tracker.active_loop.get("name"):  # a case is not already open
             return ask_which_problem(dispatcher, tracker)
-        return refuse(dispatcher, tracker.latest_message.get("text") or "")
+        return refuse(dispatcher, tracker.latest_message.get("text") or "",
+                      repeated=unhelped_in_a_row(tracker) >= 2)
 
 
 class ActionTakeProblemChoice(SafeAction):
@@ -91,7 +109,7 @@ class ActionTakeProblemChoice(SafeAction):
             dispatcher.utter_message(text=reply("not_understood_again"))
             return [SlotSet("awaiting", Awaiting.HUMAN), SlotSet("pending_message", None)]
         if chosen == NONE_OF_THESE:
-            return refuse(dispatcher, first.get("text") or "")
+            return refuse(dispatcher, first.get("text") or "")  # one refusal for question and answer
         entities = {**first.get("entities", {}), **_details_in_answer(tracker)}
         events = [SlotSet("pending_message", None)]
         if chosen == "terminal_error":

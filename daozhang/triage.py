@@ -52,6 +52,8 @@ class TriagePolicy:
     qr_words: Tuple[str, ...]
     referrals: Tuple[Tuple[Tuple[str, ...], str], ...]
     default_referral: str
+    merchant_money_words: Tuple[str, ...] = ()
+    own_product_words: Tuple[str, ...] = ()
 
     @classmethod
     def load(cls, name: str = "triage.yml") -> "TriagePolicy":
@@ -63,13 +65,19 @@ class TriagePolicy:
                                  tuple(c.get("words") or ())) for c in data["choices"]),
             qr_words=tuple(data.get("qr_words") or ()),
             referrals=tuple((tuple(r["words"]), r["where"]) for r in data.get("referrals") or ()),
-            default_referral=data.get("default_referral") or "")
+            default_referral=data.get("default_referral") or "",
+            merchant_money_words=tuple(data.get("merchant_money_words") or ()),
+            own_product_words=tuple(data.get("own_product_words") or ()))
 
-    def decide(self, ranking: Sequence[Mapping]) -> Decision:
+    def decide(self, ranking: Sequence[Mapping], text: str = "") -> Decision:
         """Ask when our problem is plausible but did not win.
 
         `ranking` is the parse result's intent ranking (name, confidence), best first;
-        a fallback shows as `nlu_fallback` on top of the classifier's own ranking.
+        a fallback shows as `nlu_fallback` on top of the classifier's own ranking. Our
+        problem is plausible when one is close behind the winner, or when the message
+        speaks of a merchant's money (货款, 到账, 收款 …) and nothing shows it is someone
+        else's question (a card-holder's, a borrower's: see `referral`). A dismissed
+        question about the asker's own card, credit or loan (我的信用卡…) is refused.
         """
         ranked = [(r["name"], float(r.get("confidence") or 0.0)) for r in ranking]
         fell_back = bool(ranked) and ranked[0][0] == FALLBACK
@@ -78,16 +86,22 @@ class TriagePolicy:
             return Decision(ask=False)
         top_name, top_confidence = classifier[0]
         problems = [(n, c) for n, c in classifier if n in PROBLEM_INTENTS]
-        if not problems:
-            return Decision(ask=False)
-        best_name, best_confidence = problems[0]
+        best_name, best_confidence = problems[0] if problems else (None, 0.0)
         if top_name in PROBLEM_INTENTS and not fell_back:
             return Decision(ask=False, leaning=best_name)  # it is ours, and clear enough
-        if top_name not in PROBLEM_INTENTS and top_name != "out_of_scope" and not fell_back:
+        if top_name != "out_of_scope" and not fell_back:
             return Decision(ask=False)  # small talk, details, yes/no: not a refusal
-        plausible = (best_confidence >= self.min_problem_confidence
-                     and top_confidence - best_confidence <= self.max_gap)
-        return Decision(ask=plausible, leaning=best_name)
+        plain = normalise_text(text or "")
+        if not fell_back and any(w in plain for w in self.own_product_words):
+            return Decision(ask=False, leaning=best_name)  # 我的信用卡…: the asker's own card or loan
+        close_behind = (best_name is not None and best_confidence >= self.min_problem_confidence
+                        and top_confidence - best_confidence <= self.max_gap)
+        return Decision(ask=close_behind or self.speaks_of_takings(text), leaning=best_name)
+
+    def speaks_of_takings(self, text: str) -> bool:
+        """Words of a merchant's money, and nothing that makes it someone else's question."""
+        plain = normalise_text(text or "").lower()
+        return any(w in plain for w in self.merchant_money_words) and not self.referral(text)
 
     def prompt(self) -> str:
         """The question with its numbered choices, for channels without buttons."""

@@ -1,34 +1,85 @@
 #!/usr/bin/env bash
-# Makes sure a Redis server answers on $REDIS_HOST:$REDIS_PORT: installs
-# Debian's redis-server when root and missing, starts it when not running.
+# Makes sure Redis is there for `make run`:
+#   scripts/ensure_redis.sh install   installs Debian's redis-server when root and missing
+#                                     (`make test` needs only that: it runs a Redis of its own)
+#   scripts/ensure_redis.sh           also makes sure a server answers on $REDIS_HOST:$REDIS_PORT
+#                                     and takes writes, starting one when none runs.
+# A server started here keeps its data outside the clone ($DZ_REDIS_DIR, default
+# ~/.local/share/daozhang/redis) with append-only persistence: a crash loses at most a second,
+# and a ticket id handed out is on disk before the merchant hears it.
 set -euo pipefail
 host="${REDIS_HOST:-localhost}"
 port="${REDIS_PORT:-6379}"
+data_dir="${DZ_REDIS_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/daozhang/redis}"
+cli=(redis-cli -h "$host" -p "$port")
+[ -n "${REDIS_PASSWORD:-}" ] && cli+=(--no-auth-warning -a "$REDIS_PASSWORD")
 
-ping() { command -v redis-cli >/dev/null && redis-cli -h "$host" -p "$port" ping 2>/dev/null | grep -q PONG; }
-
-if ping; then echo "redis: answering on $host:$port"; exit 0; fi
-
-if ! command -v redis-server >/dev/null; then
+install() {
+  command -v redis-server >/dev/null && command -v redis-cli >/dev/null && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "redis: installing Debian's redis-server"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
   else
-    echo "redis: no server on $host:$port and cannot install redis-server (not root)." >&2
+    echo "redis: redis-server is not installed and cannot be (not root)." >&2
     echo "       Install Redis or point REDIS_HOST/REDIS_PORT at one." >&2
     exit 1
   fi
+}
+
+install
+[ "${1:-}" = install ] && exit 0
+
+# A server that refuses writes (MISCONF) refuses even PING, but it is there.
+ping() { "${cli[@]}" ping 2>/dev/null | grep -q "PONG\|MISCONF"; }
+writable() { "${cli[@]}" set daozhang:health:write ok EX 60 2>&1 | grep -q '^OK'; }
+is_local() { case "$host" in localhost|127.0.0.1|::1) return 0 ;; *) return 1 ;; esac; }
+
+aof_written() {  # switching append-only on rewrites the dataset into the log: wait for it
+  for _ in $(seq 1 300); do
+    "${cli[@]}" info persistence | tr -d '\r' | grep -q '^aof_rewrite_in_progress:0' &&
+      "${cli[@]}" info persistence | tr -d '\r' | grep -q '^aof_rewrite_scheduled:0' && return 0
+    sleep 0.1
+  done
+}
+
+start() {
+  # Append-only persistence. A first start loads a snapshot there may be (dump.rdb) and
+  # then switches append-only on, which writes the whole dataset to the new log.
+  mkdir -p "$data_dir"
+  local aof=no; [ -d "$data_dir/appendonlydir" ] && aof=yes
+  redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --dir "$data_dir" \
+    --appendonly "$aof" --appendfsync everysec \
+    --logfile "$data_dir/redis.log" --pidfile "$data_dir/redis.pid"
+  for _ in $(seq 1 50); do
+    if ping && writable; then
+      [ "$aof" = yes ] || { "${cli[@]}" config set appendonly yes >/dev/null; aof_written; }
+      echo "redis: started on $host:$port (data in $data_dir)"; return 0
+    fi
+    sleep 0.1
+  done
+  echo "redis: started but not answering; see $data_dir/redis.log" >&2
+  return 1
+}
+
+if ping; then
+  if writable; then echo "redis: answering on $host:$port"; exit 0; fi
+  # Typically MISCONF: a server whose data folder went away (a deleted clone) refuses every
+  # write. Copy what it holds over the wire, stop it, and start one whose data lives here.
+  if is_local; then
+    mkdir -p "$data_dir"
+    snapshot="$data_dir/dump.rdb"
+    [ -d "$data_dir/appendonlydir" ] && snapshot="$data_dir/rescued-$(date +%s).rdb"
+    "${cli[@]}" --rdb "$snapshot" >/dev/null 2>&1 || echo "redis: could not copy the data of $host:$port" >&2
+    "${cli[@]}" shutdown nosave >/dev/null 2>&1 || true
+    for _ in $(seq 1 50); do ping || break; sleep 0.1; done
+    echo "redis: $host:$port refused writes (its data folder is gone); restarted with data in $data_dir"
+    start
+    exit $?
+  fi
+  echo "redis: $host:$port answers but refuses writes: $("${cli[@]}" set daozhang:health:write ok 2>&1 | head -c 200)" >&2
+  exit 1
 fi
 
-case "$host" in
-  localhost|127.0.0.1|::1) ;;
-  *) echo "redis: $host:$port does not answer and is not local; not starting one." >&2; exit 1 ;;
-esac
-
-mkdir -p .run/redis
-redis-server --port "$port" --bind 127.0.0.1 --daemonize yes \
-  --dir "$PWD/.run/redis" --logfile "$PWD/.run/redis/redis.log" --pidfile "$PWD/.run/redis/redis.pid"
-for _ in $(seq 1 50); do ping && { echo "redis: started on $host:$port"; exit 0; }; sleep 0.1; done
-echo "redis: started but not answering; see .run/redis/redis.log" >&2
-exit 1
+is_local || { echo "redis: $host:$port does not answer and is not local; not starting one." >&2; exit 1; }
+start

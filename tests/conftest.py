@@ -1,4 +1,4 @@
-"""Shared test set-up: the repository root on sys.path, quiet TensorFlow."""
+"""Shared test set-up: the repository root on sys.path, quiet TensorFlow, a Redis of our own."""
 import os
 import sys
 from pathlib import Path
@@ -6,3 +6,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from tests.redis_server import RedisServer  # noqa: E402  (needs the root on sys.path)
+
+_REDIS: RedisServer = None
+
+
+def pytest_configure(config):
+    """Every test (and the stack it starts) talks to a Redis started for this session only."""
+    global _REDIS
+    _REDIS = RedisServer().start()
+    os.environ["REDIS_HOST"] = "127.0.0.1"
+    os.environ["REDIS_PORT"] = str(_REDIS.port)
+    os.environ.pop("REDIS_PASSWORD", None)
+
+
+def pytest_unconfigure(config):
+    if _REDIS is not None:
+        _REDIS.stop()

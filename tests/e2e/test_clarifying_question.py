@@ -15,8 +15,8 @@ REFUSAL = "帮不上忙"
 # Vague messages a merchant might send; details (amounts, the QR channel) must survive the question.
 VAGUE = ["我的钱呢", "钱的事情", "收不到钱", "钱怎么少了", "那个款的问题", "货款有问题", "我钱去哪了",
          "钱不对", "钱没见着", "问一下款的事"]
-VAGUE_WITH_AMOUNT = ["1250那个钱的事", "一千二百五的钱呢", "那笔1250的钱怎么回事", "1250块钱不对",
-                     "收了1250 钱呢", "钱的事 一千二百五十块"]
+VAGUE_YESTERDAY = ["昨天的货款有点问题", "想问下昨天货款的事", "昨天营业款怎么回事", "昨天的钱呢",
+                   "昨天结算的事", "昨天收款的钱去哪了"]
 
 
 def texts(replies):
@@ -30,7 +30,7 @@ def sender(tag):
 def first_that_asks(stack, candidates):
     policy = TriagePolicy.load()
     for text in candidates:
-        if policy.decide(stack.parse(text)["intent_ranking"]).ask:
+        if policy.decide(stack.parse(text)["intent_ranking"], text).ask:
             return text
     pytest.fail(f"none of {candidates} gets the clarifying question from this model")
 
@@ -48,23 +48,27 @@ def test_the_question_offers_buttons_and_numbered_choices(stack):
     assert "1. 收款没到账" in question["text"] and "6. 都不是" in question["text"]
 
 
-def test_a_tap_continues_the_case_with_the_first_messages_amount(stack):
+def test_a_tap_continues_the_case_with_the_first_messages_day(stack):
     who = sender("tap")
-    assert QUESTION in texts(stack.say(who, first_that_asks(stack, VAGUE_WITH_AMOUNT)))
+    assert QUESTION in texts(stack.say(who, first_that_asks(stack, VAGUE_YESTERDAY)))
+    yesterday = stack.tracker(who)["slots"]["txn_date"]
+    assert yesterday
     assert "商户号" in texts(stack.say(who, "/payment_not_arrived"))
     slots = stack.tracker(who)["slots"]
-    assert slots["problem"] == "payment_not_arrived" and slots["amount"] == "1250"
-    reply = texts(stack.say(who, "898310000000003"))
-    assert stack.tracker(who)["slots"]["diagnosis"] == "pending_settlement"
-    assert "1,250.00元" in reply
+    assert slots["problem"] == "payment_not_arrived" and slots["txn_date"] == yesterday
+    reply = texts(stack.say(who, "898310000000007"))  # yesterday's ¥880, reversed
+    assert stack.tracker(who)["slots"]["diagnosis"] == "reversed"
+    assert "880.00元" in reply
 
 
 def test_a_digit_answers_the_question_and_is_not_taken_for_an_amount(stack):
     who = sender("digit")
-    assert QUESTION in texts(stack.say(who, first_that_asks(stack, VAGUE_WITH_AMOUNT)))
+    assert QUESTION in texts(stack.say(who, first_that_asks(stack, VAGUE_YESTERDAY)))
+    yesterday = stack.tracker(who)["slots"]["txn_date"]
     assert "商户号" in texts(stack.say(who, "2"))
     slots = stack.tracker(who)["slots"]
-    assert slots["problem"] == "settlement_delayed" and slots["amount"] == "1250"
+    assert slots["problem"] == "settlement_delayed" and slots["txn_date"] == yesterday
+    assert slots["amount"] is None
 
 
 def test_an_answer_in_words_picks_the_problem(stack):

@@ -1,4 +1,4 @@
-"""Tickets against a real Redis server (the one `make` made sure of)."""
+"""Tickets against a real Redis server (the test session's own, tests/redis_server.py)."""
 import os
 import re
 import uuid

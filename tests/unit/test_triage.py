@@ -71,3 +71,15 @@ def test_a_refusal_says_where_to_go_when_the_words_show_it(triage, text, where):
 
 def test_no_referral_when_nothing_shows_whose_question_it_is(triage):
     assert triage.referral("帮我订一张去上海的机票") == ""
+
+
+def test_a_dismissed_message_about_a_merchants_takings_is_asked_about(triage):
+    dismissed = ranking(("out_of_scope", 0.9), ("greet", 0.05))
+    assert triage.decide(dismissed, "问一下货款的事").ask
+    assert not triage.decide(dismissed, "帮我订一张去上海的机票").ask
+
+
+def test_takings_words_in_someone_elses_question_do_not_ask(triage):
+    dismissed = ranking(("out_of_scope", 0.9), ("greet", 0.05))
+    assert not triage.decide(dismissed, "借款怎么还没到账").ask
+    assert not triage.decide(dismissed, "信用卡还款到账了吗").ask
