@@ -48,15 +48,17 @@ def ask_which_problem(dispatcher: CollectingDispatcher, tracker: Tracker) -> Lis
 
 
 def unhelped_in_a_row(tracker: Tracker) -> int:
-    """How many of the merchant's latest messages in a row the bot did not understand or refused."""
-    count = 0
+    """How many of the merchant's latest messages in a row the bot could not help with,
+    when at least one of them it did not understand (two clear refusals offer no person)."""
+    run = []
     for event in reversed(tracker.events):
         if event.get("event") != "user":
             continue
-        if (event.get("parse_data", {}).get("intent", {}).get("name")) not in UNHELPED:
+        intent = event.get("parse_data", {}).get("intent", {}).get("name")
+        if intent not in UNHELPED:
             break
-        count += 1
-    return count
+        run.append(intent)
+    return len(run) if "nlu_fallback" in run else 0
 
 
 def refuse(dispatcher: CollectingDispatcher, text: str, repeated: bool = False) -> List[Dict[Text, Any]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Dict, Set, Tuple
+from typing import Dict, Optional, Set, Tuple
 
 import chinese_calendar
 
@@ -62,19 +62,32 @@ def next_workday(after: date) -> Tuple[date, bool]:
             return day, estimate
 
 
-def t_plus(trade_day: date, days: int = 1) -> Tuple[date, bool]:
+NEXT_WORKING_DAY = "next_working_day"
+BOOK_ON_WORKING_DAY = "book_on_working_day"
+
+
+def payout_rule() -> str:
+    """The acquirer's rule for sales on non-working days (data/settlement.yml)."""
+    return load_yaml("settlement.yml").get("payout_rule", NEXT_WORKING_DAY)
+
+
+def t_plus(trade_day: date, days: int = 1, rule: Optional[str] = None) -> Tuple[date, bool]:
     """Payout day of a T+n settlement, and whether it is an estimate.
 
-    T is the trade day when it is a working day, else the next working day
-    (a Saturday sale is booked on Monday); payout is n working days after T.
+    `next_working_day` (the common rule, the default): payout on the n-th working day
+    after the trade day, so a Friday, Saturday or Sunday sale is paid on Monday.
+    `book_on_working_day`: a sale on a non-working day is first booked on the next
+    working day and paid n working days after that (a Saturday sale on Tuesday).
     """
+    rule = rule or payout_rule()
     answer = workday(trade_day)
     estimate = answer.estimate
-    if answer.is_workday:
-        booked = trade_day
-    else:
+    booked = trade_day
+    if rule == BOOK_ON_WORKING_DAY and not answer.is_workday:
         booked, estimated = next_workday(trade_day)
         estimate = estimate or estimated
+    elif rule not in (NEXT_WORKING_DAY, BOOK_ON_WORKING_DAY):
+        raise ValueError(f"unknown payout_rule {rule!r} in settlement.yml")
     payout = booked
     for _ in range(days):
         payout, estimated = next_workday(payout)

@@ -124,14 +124,16 @@ class TriagePolicy:
         number = _choice_number(text)
         if number and 1 <= number <= len(self.choices):
             return self.choices[number - 1].intent_for(qr)
+        if any(w in text for w in self.own_product_words):
+            return NONE_OF_THESE  # 我是持卡人，我卡被扣了两次: the asker's own card after all
         best = _best_by_words(text, self.choices)
         if best is not None:
             return best.intent_for(qr)
         if parsed_intent in PROBLEM_INTENTS:
             return parsed_intent
-        if parsed_intent in ("deny", "out_of_scope"):
+        if parsed_intent == "out_of_scope":
             return NONE_OF_THESE
-        return None
+        return None  # 不知道, 嗯: ask once more
 
     def referral(self, text: str) -> str:
         """Where a question that is not ours should go instead, when the words show it."""

@@ -37,7 +37,8 @@ def http_json(url: str, payload: Optional[dict] = None, timeout: float = 30) -> 
 class Stack:
     """The servers a merchant's message really goes through."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, redis_port: Optional[int] = None, **env: str) -> None:
+        """`redis_port`: a Redis of this stack's own; `env`: settings for both servers."""
         self.model = model_path()
         if not self.model.exists():
             raise RuntimeError(f"{self.model} is missing: run `make model` first")
@@ -45,8 +46,9 @@ class Stack:
         self.rasa_port, self.action_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.redis_host = os.environ.get("REDIS_HOST", "localhost")
-        self.redis_port = int(os.environ.get("REDIS_PORT", "6379"))
-        self.redis_db = 9  # apart from a developer's own conversations in db 0
+        self.redis_port = redis_port or int(os.environ.get("REDIS_PORT", "6379"))
+        self.redis_db = 9
+        self.env = env
         self.processes = []
 
     def _endpoints(self) -> Path:
@@ -63,7 +65,7 @@ class Stack:
         redis.Redis(host=self.redis_host, port=self.redis_port, db=self.redis_db).flushdb()
         env = {**os.environ, "PYTHONPATH": str(ROOT), "REDIS_HOST": self.redis_host,
                "REDIS_PORT": str(self.redis_port), "REDIS_DB": str(self.redis_db),
-               "DZ_LOOKUP_TIMEOUT": "2"}
+               "DZ_LOOKUP_TIMEOUT": "2", **self.env}
         logs = self.workdir
         self.processes.append(subprocess.Popen(
             [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port),
@@ -102,6 +104,10 @@ class Stack:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+    @property
+    def action_server(self) -> subprocess.Popen:
+        return self.processes[0]
 
     def parse(self, text: str) -> dict:
         return http_json(f"{self.url}/model/parse", {"text": text})

@@ -72,11 +72,15 @@ def _train(name: str, pipeline: list, workdir: Path) -> tuple:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="variant names to run")
+    parser.add_argument("--table-only", action="store_true", help="rewrite the Markdown table from the JSON")
     args = parser.parse_args()
     base = yaml.safe_load((ROOT / "config.yml").read_text())
     table = RESULTS / "classifier_comparison.json"
     # Variants run earlier stay in the table; `--only` re-measures some of them.
-    rows = json.loads(table.read_text()) if args.only and table.exists() else {}
+    rows = json.loads(table.read_text()) if (args.only or args.table_only) and table.exists() else {}
+    if args.table_only:
+        write_table(rows)
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         for name, pipeline in _variants(base).items():
@@ -98,6 +102,12 @@ def main() -> int:
             }
             print(name, rows[name], flush=True)
     table.write_text(json.dumps(rows, indent=1))
+    write_table(rows)
+    return 0
+
+
+def write_table(rows: dict) -> None:
+    """results/classifier_comparison.md from the measured rows."""
     styles = sorted({s for row in rows.values() for s in row["per_style_accuracy"]})
     lines = ["# Classifier and feature comparison", "",
              "Held-out sets `tests/nlu/heldout.yml` and `heldout_fresh.yml`, negatives "
@@ -124,7 +134,6 @@ def main() -> int:
                      + " | ".join(f"{row['per_style_accuracy'].get(s, 0):.3f}" for s in styles)
                      + f" | {row.get('measured', '2026-11-23, earlier data')} |")
     (RESULTS / "classifier_comparison.md").write_text("\n".join(lines) + "\n")
-    return 0
 
 
 if __name__ == "__main__":

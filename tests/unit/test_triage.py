@@ -57,7 +57,9 @@ def test_money_not_arrived_after_a_qr_message_is_the_qr_problem(triage):
 
 def test_an_answer_that_names_nothing_falls_back_to_what_the_classifier_heard(triage):
     assert triage.resolve("嗯嗯", qr=False, parsed_intent="refund_issue") == "refund_issue"
-    assert triage.resolve("不要", qr=False, parsed_intent="deny") == NONE_OF_THESE
+    assert triage.resolve("不知道", qr=False, parsed_intent="deny") is None  # asked once more
+    assert triage.resolve("我想问问天气", qr=False, parsed_intent="out_of_scope") == NONE_OF_THESE
+    assert triage.resolve("我是持卡人，我卡被扣了两次", qr=False, parsed_intent="fee_inquiry") == NONE_OF_THESE
     assert triage.resolve("你好呀", qr=False, parsed_intent="greet") is None
 
 
