@@ -111,7 +111,8 @@ class ActionTakeProblemChoice(SafeAction):
             dispatcher.utter_message(text=reply("not_understood_again"))
             return [SlotSet("awaiting", Awaiting.HUMAN), SlotSet("pending_message", None)]
         if chosen == NONE_OF_THESE:
-            return refuse(dispatcher, first.get("text") or "")  # one refusal for question and answer
+            # one refusal for question and answer; either may show where to go instead
+            return refuse(dispatcher, f"{first.get('text') or ''} {answer}")
         entities = {**first.get("entities", {}), **_details_in_answer(tracker)}
         events = [SlotSet("pending_message", None)]
         if chosen == "terminal_error":

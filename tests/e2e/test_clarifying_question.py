@@ -98,3 +98,10 @@ def test_a_clear_card_holder_question_is_refused_with_where_to_go(stack):
     assert REFUSAL in reply and "发卡银行" in reply and QUESTION not in reply
     reply = texts(stack.say(sender("huabei"), "花呗额度怎么提升"))
     assert REFUSAL in reply and "95188" in reply
+
+
+def test_declining_with_a_card_holders_words_says_where_to_go(stack):
+    who = sender("declined")
+    assert QUESTION in texts(stack.say(who, first_that_asks(stack, VAGUE)))
+    reply = texts(stack.say(who, "都不是 我问的是我信用卡账单"))
+    assert REFUSAL in reply and "发卡银行" in reply
