@@ -1,11 +1,11 @@
 """Yes and no: what they mean depends on the question the bot asked last."""
 from __future__ import annotations
 
-from typing import Text
+from typing import Optional, Text
 
 from rasa_sdk.events import SlotSet
 
-from actions.case import conclude
+from actions.case import conclude, details_of_another_merchant
 from actions.common import (
     Awaiting,
     SafeAction,
@@ -17,9 +17,17 @@ from actions.common import (
 )
 from actions.triage import ask_which_problem, policy
 from daozhang import diagnosis as dx
-from daozhang.resources import reply
+from daozhang.resources import load_yaml, reply
 
 CORRECTABLE = ("merchant_id", "txn_date", "amount", "payment_channel")
+
+
+def says_solved(text: Optional[str]) -> bool:
+    """解决了 / 钱到了 — and not 还没解决."""
+    words = load_yaml("wording.yml")
+    plain = text or ""
+    return (any(w in plain for w in words["solved_words"])
+            and not any(w in plain for w in words["not_solved_words"]))
 
 
 class ActionAnswerYesNo(SafeAction):
@@ -33,7 +41,13 @@ class ActionAnswerYesNo(SafeAction):
         yes = latest_intent(tracker) == "affirm"
         corrected = any(slot in latest_entities(tracker) for slot in CORRECTABLE)
         if awaiting == Awaiting.CHOICE or (corrected and tracker.get_slot("merchant_id")):
-            return await conclude(dispatcher, tracker)  # 不对，是今天那笔 / 第二笔
+            # 不对，是今天那笔 / 第二笔 / 商户号是…: look up again with what now holds
+            forgotten = details_of_another_merchant(tracker)
+            tracker.slots.update(forgotten)
+            return [SlotSet(k, v) for k, v in forgotten.items()] + await conclude(dispatcher, tracker)
+        if awaiting in (Awaiting.SOLVED, Awaiting.TICKET) and says_solved(tracker.latest_message.get("text")):
+            dispatcher.utter_message(text=reply("glad_solved"))  # 解决了 never opens a ticket
+            return [SlotSet("awaiting", None)]
         if awaiting == Awaiting.SOLVED:
             if yes:
                 dispatcher.utter_message(text=reply("glad_solved"))

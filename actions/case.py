@@ -66,6 +66,17 @@ def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
     return None
 
 
+def details_of_another_merchant(tracker: Tracker) -> Dict[str, Any]:
+    """A new merchant id in this message: the day and amount given for the old one no longer hold,
+    unless this message repeats them (不对，商户号是…: a different shop, a different sale)."""
+    before = slot_before_latest_message(tracker, "merchant_id")
+    now = latest_entities(tracker).get("merchant_id")
+    if not before or not now or before == now:
+        return {}
+    given = latest_entities(tracker)
+    return {slot: None for slot in ("amount", "txn_date") if slot not in given}
+
+
 def _tries(tracker: Tracker, slot: str) -> int:
     return int(tracker.get_slot(slot) or 0)
 
@@ -109,7 +120,7 @@ class ValidateCaseForm(FormValidationAction):
                 return {**events, "awaiting": Awaiting.HUMAN}
             dispatcher.utter_message(text=reply("merchant_id_invalid", shown=value or "这条消息"))
             return events
-        return {"merchant_id": value}
+        return {"merchant_id": value, **details_of_another_merchant(tracker)}
 
 
 def unknown_merchant(value: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:

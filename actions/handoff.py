@@ -2,14 +2,21 @@
 from __future__ import annotations
 
 import re
-from typing import Text
+from typing import Optional, Text
 
 from rasa_sdk.events import SlotSet
 
 from actions.common import Awaiting, SafeAction, create_ticket, handed_over, ticket_created_message, ticket_store
 from daozhang.resources import load_yaml, reply
 
-TICKET_ID = re.compile(r"HO\d{8}-\d{4}", re.IGNORECASE)
+# HO20261129-0001 as the merchant types it: any case, with or without the hyphen or spaces.
+TICKET_ID = re.compile(r"H\s*O\s*-?\s*(\d{8})\s*-?\s*(\d{4})(?!\d)", re.IGNORECASE)
+
+
+def typed_ticket_id(text: str) -> Optional[str]:
+    """The ticket id in the merchant's words, written as the store writes it."""
+    found = TICKET_ID.search(text or "")
+    return f"HO{found.group(1)}-{found.group(2)}" if found else None
 
 
 class ActionHandOver(SafeAction):
@@ -32,10 +39,12 @@ class ActionTicketStatus(SafeAction):
 
     async def act(self, dispatcher, tracker, domain):
         store = ticket_store()
-        named = TICKET_ID.search(tracker.latest_message.get("text") or "")
-        ticket = store.get(named.group(0)) if named else store.latest_for_sender(tracker.sender_id)
+        named = typed_ticket_id(tracker.latest_message.get("text") or "")
+        ticket = store.get(named) if named else store.latest_for_sender(tracker.sender_id)
+        if ticket is not None and ticket.sender_id != tracker.sender_id:
+            ticket = None  # another conversation's ticket: not shown, not even that it exists
         if ticket is None:
-            asked = f"工单 {named.group(0).upper()}" if named else "您的工单"
+            asked = f"工单 {named}" if named else "您的工单"
             dispatcher.utter_message(text=reply("ticket_not_found", asked=asked))
             return [SlotSet("awaiting", Awaiting.TICKET)]
         text = reply("ticket_status", ticket_id=ticket.ticket_id, day=ticket.created_at[:10],

@@ -45,6 +45,24 @@ def is_only_a_reference_point(match: "re.Match[str]", text: str) -> bool:
     return not (_SALE_NEAR.match(after) or _ONLY_A_TIME_AFTER.match(after))
 
 
+# A day in a question about when money will come (明天周一能到吗, 周五能到账吗) names a payout
+# day the merchant hopes for, never the day of the sale.
+_FUTURE_BEFORE = re.compile(r"(?:明天|明儿|后天|下周|下礼拜|下星期|下个)\W*$")
+_ARRIVAL_AFTER = re.compile(r"^\W*(?:能|会|可以|就|才|可不可以|能不能|会不会)?\W*"
+                            r"(?:到账|到帐|到卡|到吗|到了吗|打款|打过来|进账|结算|入账|到)")
+_SALE_AFTER = re.compile(r"^\W*(?:的)?(?:刷|收|扫|卖|交易|那笔|的那笔)")
+
+
+def names_a_day_to_come(match: "re.Match[str]", text: str) -> bool:
+    """True for a weekday or day word that is asked about as a payout day, not a sale day."""
+    if not (match.group("week") or match.group("dom") or match.group("md")):
+        return False
+    before, after = text[:match.start()], text[match.end():]
+    if _SALE_AFTER.match(after):
+        return False
+    return bool(_FUTURE_BEFORE.search(before) or _ARRIVAL_AFTER.match(after))
+
+
 def _safe_date(year: int, month: int, day: int) -> Optional[date]:
     try:
         return date(year, month, day)

@@ -161,7 +161,8 @@ class EntityFinder:
         for match in dates.DATE_PATTERN.finditer(doc.text):
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             resolved = dates.resolve(match, today)
-            if span is None or resolved is None or dates.is_only_a_reference_point(match, doc.text):
+            if (span is None or resolved is None or dates.is_only_a_reference_point(match, doc.text)
+                    or dates.names_a_day_to_come(match, doc.text)):
                 continue
             found.append(Entity("txn_date", resolved.isoformat(), span.start_char,
                                 span.end_char, "date"))

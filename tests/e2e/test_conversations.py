@@ -175,3 +175,41 @@ def test_terminal_error_guidance_then_a_ticket(stack):
 def test_fees_are_computed_for_an_amount(stack):
     reply = texts(stack.say(f"fee-{uuid.uuid4().hex[:6]}", "刷卡一万块手续费扣多少"))
     assert "0.6%" in reply and "60.00元" in reply and "9,940.00元" in reply
+
+
+def test_a_typed_ticket_id_is_looked_up_in_any_form_but_only_in_its_own_conversation(stack, store):
+    owner = f"owner-{uuid.uuid4().hex[:6]}"
+    stack.say(owner, "昨天刷卡的钱没到账")
+    stack.say(owner, "转人工")
+    ticket_id = stack.tracker(owner)["slots"]["handoff_ticket"]
+    day, sequence = ticket_id[2:].split("-")
+    stranger = f"stranger-{uuid.uuid4().hex[:6]}"
+    other = texts(stack.say(stranger, f"我的工单{ticket_id}处理得怎么样了"))
+    assert ticket_id in other and "没有查到" in other and "等待人工" not in other
+    own = texts(stack.say(owner, f"工单 ho{day}{sequence} 处理得怎么样了"))
+    assert ticket_id in own and "等待人工" in own
+
+
+def test_a_new_merchant_id_drops_the_day_and_amount_of_the_old_one(stack):
+    sender = f"newid-{uuid.uuid4().hex[:6]}"
+    stack.say(sender, "昨天刷卡880没到账 商户号898310000000007")
+    assert stack.tracker(sender)["slots"]["diagnosis"] == "reversed"
+    reply = texts(stack.say(sender, "不对，商户号是898310000000009"))
+    slots = stack.tracker(sender)["slots"]
+    assert slots["diagnosis"] == "already_paid" and slots["amount"] is None and slots["txn_date"] is None
+    assert "1,500.00元" in reply
+
+
+def test_a_date_in_a_question_about_the_payout_is_not_the_sale_day(stack):
+    sender = f"when-{uuid.uuid4().hex[:6]}"
+    stack.say(sender, "下周一能到账吗")
+    assert stack.tracker(sender)["slots"]["txn_date"] is None
+
+
+def test_solved_after_a_ticket_offer_opens_no_ticket(stack):
+    sender = f"solved-{uuid.uuid4().hex[:6]}"
+    offer = texts(stack.say(sender, "新机器第一笔钱没到 商户号898310000000001"))
+    assert "要提交吗" in offer
+    reply = texts(stack.say(sender, "好的 已经解决了"))
+    assert "解决" in reply and stack.tracker(sender)["slots"]["handoff_ticket"] is None
+    assert "已为您提交工单" not in reply

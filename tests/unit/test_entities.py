@@ -96,3 +96,13 @@ def test_today_next_to_a_sale_is_a_transaction_date():
 
 def test_a_date_in_the_future_is_last_years():
     assert ("txn_date", "2025-12-30") in found("12月30号刷的", today=date(2026, 1, 2))
+
+
+@pytest.mark.parametrize("text", ["明天周一能到吗", "周一能到账吗", "30号能到吗", "下周一能结算吗"])
+def test_a_day_asked_about_as_a_payout_day_is_not_the_sale_day(text):
+    assert "txn_date" not in {e.entity for e in EntityFinder.shared().find(normalise_text(text), date(2026, 11, 29))}
+
+
+def test_the_sale_day_beside_a_payout_question_is_kept():
+    found = EntityFinder.shared().find(normalise_text("周五刷的 周一能到吗"), date(2026, 11, 29))
+    assert [(e.entity, e.value) for e in found if e.entity == "txn_date"] == [("txn_date", "2026-11-27")]
