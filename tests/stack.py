@@ -37,8 +37,9 @@ def http_json(url: str, payload: Optional[dict] = None, timeout: float = 30) -> 
 class Stack:
     """The servers a merchant's message really goes through."""
 
-    def __init__(self, workdir: Path, redis_port: Optional[int] = None, **env: str) -> None:
-        """`redis_port`: a Redis of this stack's own; `env`: settings for both servers."""
+    def __init__(self, workdir: Path, redis_port: Optional[int] = None, redis_db: int = 9, **env: str) -> None:
+        """`redis_port`: a Redis of this stack's own; `redis_db`: its database (flushed at start);
+        `env`: settings for both servers (DZ_TODAY pins the day)."""
         self.model = model_path()
         if not self.model.exists():
             raise RuntimeError(f"{self.model} is missing: run `make model` first")
@@ -47,7 +48,7 @@ class Stack:
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.redis_host = os.environ.get("REDIS_HOST", "localhost")
         self.redis_port = redis_port or int(os.environ.get("REDIS_PORT", "6379"))
-        self.redis_db = 9
+        self.redis_db = redis_db
         self.env = env
         self.processes = []
 

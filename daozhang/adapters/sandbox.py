@@ -1,8 +1,12 @@
 """The embedded sandbox backend: the scenarios of data/sandbox.yml, held in memory.
 
 Days in the file are relative to the day the sandbox is loaded, so the
-scenarios stay true whenever the assistant runs. A merchant marked `stall`
-never answers, which the timeout guard turns into `lookup_unavailable`.
+scenarios stay true whenever the assistant runs. Payouts follow the payout
+calendar: a batch is paid on a working day (the latest one on or before its
+`paid_day`), and the sales in it are moved, when needed, to a trade day that
+the payout rule pays on that day (on a Sunday, yesterday's sales could not
+have been paid yet). A merchant marked `stall` never answers, which the
+timeout guard turns into `lookup_unavailable`.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from typing import Dict, List, Optional
 from daozhang import money
 from daozhang.adapters.base import TransactionStatusAdapter
 from daozhang.clock import SHANGHAI, today_in_shanghai
+from daozhang.payout_calendar import t_plus, workday
 from daozhang.records import Merchant, Settlement, Transaction
 from daozhang.resources import load_yaml
 
@@ -43,16 +48,41 @@ class SandboxAdapter(TransactionStatusAdapter):
             tuple(entry.get("missing") or ()))
         if entry.get("stall"):
             self._stalling.add(merchant_id)
-        transactions = [self._transaction(merchant_id, t) for t in entry.get("transactions") or []]
+        batches = entry.get("batches") or {}
+        trade_days = self._trade_days(batches, entry.get("transactions") or [])
+        transactions = [self._transaction(merchant_id, t, trade_days.get(t["id"]))
+                        for t in entry.get("transactions") or []]
         self._transactions[merchant_id] = sorted(transactions, key=lambda t: t.time, reverse=True)
         by_id = {t.transaction_id: t for t in transactions}
-        batches = entry.get("batches") or {}
         for transaction_id, settlement in (entry.get("settlements") or {}).items():
             self._settlements[transaction_id] = self._settlement(
                 settlement, batches, by_id, card.get("last4"))
 
-    def _transaction(self, merchant_id: str, t: dict) -> Transaction:
-        when = _at(self.today, t["day"], t["time"])
+    def _payout_day(self, batch: dict) -> date:
+        """The latest working day on or before the batch's `paid_day`."""
+        day = self.today + timedelta(days=batch["paid_day"])
+        while not workday(day).is_workday:
+            day -= timedelta(days=1)
+        return day
+
+    def _trade_days(self, batches: dict, transactions: List[dict]) -> Dict[str, int]:
+        """Relative trade days of paid sales, moved where the payout rule would not pay them
+        on their batch's payout day."""
+        nominal = {t["id"]: t["day"] for t in transactions}
+        moved: Dict[str, int] = {}
+        for batch in batches.values():
+            paid_on = self._payout_day(batch)
+            for transaction_id in batch["transactions"]:
+                trade = self.today + timedelta(days=nominal[transaction_id])
+                if t_plus(trade)[0] != paid_on:
+                    trade = paid_on - timedelta(days=1)
+                    while t_plus(trade)[0] != paid_on:
+                        trade -= timedelta(days=1)
+                moved[transaction_id] = (trade - self.today).days
+        return moved
+
+    def _transaction(self, merchant_id: str, t: dict, day: Optional[int] = None) -> Transaction:
+        when = _at(self.today, t["day"] if day is None else day, t["time"])
         refund = t.get("refund")
         valid_days = t.get("preauth_valid_days")
         return Transaction(
@@ -74,7 +104,7 @@ class SandboxAdapter(TransactionStatusAdapter):
         fee = sum((money.fee(t.amount, t.channel) for t in members), Decimal("0"))
         return Settlement(
             status=s["status"], batch_id=batch_id,
-            paid_on=self.today + timedelta(days=batch["paid_day"]),
+            paid_on=self._payout_day(batch),
             batch_gross=gross, batch_fee=fee, batch_net=gross - fee, batch_count=len(members),
             payer_name=batch["payer_name"], card_last4=card_last4,
             transaction_ids=tuple(batch["transactions"]))

@@ -45,7 +45,8 @@ def test_explanations_carry_the_real_figures():
     assert "2,500.00" in merged and "15.00" in merged and "2,485.00" in merged
     assert "银联商务结算款" in merged
     paid = dx.explain(run("898310000000009").diagnosis).text
-    assert "6789" in paid and "11月22日" in paid and "1,491.00" in paid
+    # paid out on the last working day before today (Friday): never on the Sunday between
+    assert "6789" in paid and "11月20日" in paid and "1,491.00" in paid
     risk = dx.explain(run("898310000000001").diagnosis).text
     assert "2,000.00元" in risk and "11月22日14:30" in risk
     preauth = dx.explain(run("898310000000006").diagnosis).text
@@ -103,3 +104,23 @@ def test_late_december_payouts_say_they_are_estimates():
     outcome = asyncio.run(investigate(adapter, "898310000000003", today=date(2026, 12, 31)))
     text = dx.explain(outcome.diagnosis).text
     assert "1月4日（周一）" in text and "估算" in text
+
+
+def test_sandbox_payouts_land_on_working_days_that_the_payout_rule_allows():
+    from daozhang.payout_calendar import t_plus, workday
+
+    for offset in range(0, 120):
+        today = date(2026, 9, 1) + timedelta(days=offset)
+        adapter = SandboxAdapter(today)
+        for merchant_id, transaction_id in (("898310000000004", "T0004001"), ("898310000000009", "T0009001")):
+            sale = next(t for t in adapter._transactions[merchant_id] if t.transaction_id == transaction_id)
+            paid_on = adapter._settlements[transaction_id].paid_on
+            assert workday(paid_on).is_workday and paid_on <= today, (today, merchant_id)
+            assert t_plus(sale.time.date())[0] == paid_on, (today, merchant_id)
+
+
+def test_on_a_sunday_the_batch_is_fridays_and_its_sales_thursdays():
+    sunday = date(2026, 11, 29)
+    adapter = SandboxAdapter(sunday)
+    assert adapter._settlements["T0004001"].paid_on == date(2026, 11, 27)
+    assert {t.time.date() for t in adapter._transactions["898310000000004"]} == {date(2026, 11, 26)}
