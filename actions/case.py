@@ -164,11 +164,14 @@ async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     if outcome.kind == UNKNOWN_MERCHANT:
         return [SlotSet(k, v) for k, v in unknown_merchant(merchant_id, dispatcher, tracker).items()]
     if outcome.kind == CHOOSE:
-        dispatcher.utter_message(text=reply("choose", count=len(outcome.candidates),
+        dispatcher.utter_message(text=reply("choose_nearest" if outcome.approximate else "choose",
+                                            count=len(outcome.candidates),
                                             listing=describe(outcome.candidates)))
         return [SlotSet("awaiting", Awaiting.CHOICE), SlotSet("lookup", outcome.as_record())]
     explanation = dx.explain(outcome.diagnosis)
     text = f"【{explanation.title}】\n{explanation.text}"
+    if outcome.approximate and "choose" not in query:  # what was found, not what was said
+        text = f"{reply('nearest_one')}\n{text}"
     found = {"diagnosis": explanation.code, "explanation": explanation.text,
              "lookup": outcome.as_record()}
     events = [SlotSet(name, value) for name, value in found.items()] + [SlotSet("awaiting", None)]

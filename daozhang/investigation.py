@@ -17,6 +17,7 @@ from daozhang.records import Merchant, Settlement, Transaction
 from daozhang.resources import load_yaml
 
 UNKNOWN_MERCHANT, CHOOSE, DIAGNOSED = "unknown_merchant", "choose", "diagnosed"
+NEAR = Decimal("0.05")  # 两千四百多 → 2,485; 大概八百 → 799
 Chooser = Callable[[Sequence[Transaction]], Optional[Transaction]]
 
 
@@ -30,6 +31,8 @@ class Outcome:
     merchant: Optional[Merchant] = None
     candidates: Tuple[Transaction, ...] = field(default_factory=tuple)
     window: Optional[Tuple[date, date]] = None
+    # The merchant's day or amount matched nothing exactly: these are the nearest.
+    approximate: bool = False
 
     def as_record(self) -> dict:
         """A plain, JSON-ready account of the lookup, for the ticket."""
@@ -84,9 +87,12 @@ async def investigate(
         merchant = await adapter.find_merchant(merchant_id)
         if merchant is None:
             return Outcome(UNKNOWN_MERCHANT, merchant_id, window=window)
-        found = await adapter.find_transactions(merchant_id, *window, amount=amount, channel=channel)
-        if not found and channel:  # merchants often misname the channel (扫码 for 刷卡)
-            found = await adapter.find_transactions(merchant_id, *window, amount=amount)
+        found = await _find(adapter, merchant_id, window, channel)
+        widened = False
+        if not found and txn_date:  # a misremembered day: look at the last few days
+            wider = lookup_window(None, today)
+            found = await _find(adapter, merchant_id, wider, channel)
+            window, widened = (wider, True) if found else (window, False)
         if problem == "refund_issue":
             found = [t for t in found if t.status == "refunded"] or found
         if not found:
@@ -94,17 +100,53 @@ async def investigate(
                            merchant, window=window)
         settlements = {t.transaction_id: await adapter.get_settlement(merchant_id, t.transaction_id)
                        for t in found}
+        found, approximate = match_amount(found, settlements, amount)
+        approximate = approximate or widened
         chosen = found[0]
-        if len(found) > 1 and not _one_batch(settlements):
+        if len(found) > 1 and not _one_batch({t.transaction_id: settlements[t.transaction_id] for t in found}):
             chosen = choose(found) if choose else None
             if chosen is None:
                 return Outcome(CHOOSE, merchant_id, merchant=merchant, candidates=tuple(found),
-                               window=window)
+                               window=window, approximate=approximate)
     except LookupUnavailable:
         return Outcome(DIAGNOSED, merchant_id, dx.unavailable(merchant_id), window=window)
     return Outcome(DIAGNOSED, merchant_id,
                    dx.diagnose(merchant, chosen, settlements[chosen.transaction_id]),
-                   merchant, window=window)
+                   merchant, window=window, approximate=approximate)
+
+
+async def _find(adapter: TransactionStatusAdapter, merchant_id: str, window: Tuple[date, date],
+                channel: Optional[str]) -> list:
+    found = await adapter.find_transactions(merchant_id, *window, channel=channel)
+    if not found and channel:  # merchants often misname the channel (扫码 for 刷卡)
+        found = await adapter.find_transactions(merchant_id, *window)
+    return found
+
+
+def match_amount(found: Sequence[Transaction], settlements: Dict[str, Optional[Settlement]],
+                 amount: Optional[Decimal]) -> Tuple[list, bool]:
+    """The transactions an amount the merchant quotes points to, and whether only roughly.
+
+    The amount may be a sale's, or the line on the bank statement (a batch's net, or
+    its gross); 两千四百多 or 大概八百 is near, not exact. When nothing is near, every
+    transaction of the window is kept, to be listed: a misremembered amount is common.
+    """
+    if amount is None:
+        return list(found), False
+    exact = _fitting(found, settlements, lambda value: value == amount)
+    if exact:
+        return exact, False
+    near = _fitting(found, settlements, lambda value: abs(value - amount) <= amount * NEAR)
+    return (near, True) if near else (list(found), True)
+
+
+def _fitting(found: Sequence[Transaction], settlements: Dict[str, Optional[Settlement]],
+             fits: Callable[[Decimal], bool]) -> list:
+    """Transactions whose own amount, or whose batch's net or gross, fits."""
+    def batch_fits(s: Optional[Settlement]) -> bool:
+        return bool(s) and any(v is not None and fits(v) for v in (s.batch_net, s.batch_gross))
+
+    return [t for t in found if fits(t.amount) or batch_fits(settlements.get(t.transaction_id))]
 
 
 def _one_batch(settlements: Dict[str, Optional[Settlement]]) -> bool:

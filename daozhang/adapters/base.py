@@ -4,7 +4,6 @@ from __future__ import annotations
 import abc
 import asyncio
 from datetime import date
-from decimal import Decimal
 from typing import List, Optional
 
 from daozhang.records import Merchant, Settlement, Transaction
@@ -24,7 +23,7 @@ class TransactionStatusAdapter(abc.ABC):
     @abc.abstractmethod
     async def find_transactions(
         self, merchant_id: str, start: date, end: date,
-        amount: Optional[Decimal] = None, channel: Optional[str] = None,
+        channel: Optional[str] = None,
     ) -> List[Transaction]:
         """Transactions from `start` to `end` (inclusive), newest first."""
 
@@ -50,9 +49,9 @@ class _TimeoutGuard(TransactionStatusAdapter):
     async def find_merchant(self, merchant_id):
         return await self._guard(self._inner.find_merchant(merchant_id))
 
-    async def find_transactions(self, merchant_id, start, end, amount=None, channel=None):
+    async def find_transactions(self, merchant_id, start, end, channel=None):
         return await self._guard(
-            self._inner.find_transactions(merchant_id, start, end, amount, channel))
+            self._inner.find_transactions(merchant_id, start, end, channel))
 
     async def get_settlement(self, merchant_id, transaction_id):
         return await self._guard(self._inner.get_settlement(merchant_id, transaction_id))

@@ -117,11 +117,10 @@ class SandboxAdapter(TransactionStatusAdapter):
         await self._maybe_stall(merchant_id)
         return self._merchants.get(merchant_id)
 
-    async def find_transactions(self, merchant_id, start, end, amount=None, channel=None):
+    async def find_transactions(self, merchant_id, start, end, channel=None):
         await self._maybe_stall(merchant_id)
         return [t for t in self._transactions.get(merchant_id, [])
                 if start <= t.time.date() <= end
-                and (amount is None or t.amount == Decimal(str(amount)))
                 and (channel is None or t.channel == channel)]
 
     async def get_settlement(self, merchant_id: str, transaction_id: str) -> Optional[Settlement]:

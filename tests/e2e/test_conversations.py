@@ -246,3 +246,17 @@ def test_solved_after_a_ticket_offer_opens_no_ticket(stack):
     reply = texts(stack.say(sender, "好的 已经解决了"))
     assert "解决" in reply and stack.tracker(sender)["slots"]["handoff_ticket"] is None
     assert "已为您提交工单" not in reply
+
+
+def test_the_amount_on_the_bank_statement_reaches_the_batch(stack):
+    sender = f"net-{uuid.uuid4().hex[:6]}"
+    reply = texts(stack.say(sender, "银行流水里有一笔两千四百多的 对不上 商户号898310000000004"))
+    assert stack.tracker(sender)["slots"]["diagnosis"] == "merged_settlement"
+    assert "最接近" in reply and "2,485.00元" in reply
+
+
+def test_a_misremembered_amount_gets_the_merchants_sales_not_a_flat_not_found(stack):
+    sender = f"wrongamt-{uuid.uuid4().hex[:6]}"
+    reply = texts(stack.say(sender, "刷卡一万块没到账 商户号898310000000009"))
+    assert "没有查到" not in reply or "最接近" in reply
+    assert stack.tracker(sender)["slots"]["diagnosis"] == "already_paid" and "1,500.00元" in reply

@@ -69,10 +69,36 @@ def test_an_unknown_merchant_is_said_to_be_unknown():
     assert run("898310000000999").kind == UNKNOWN_MERCHANT
 
 
-def test_a_day_narrows_the_window_and_a_wrong_day_finds_nothing():
-    assert run("898310000000003", txn_date=TODAY).diagnosis.code == "pending_settlement"
-    outcome = run("898310000000003", txn_date=TODAY - timedelta(days=5))
-    assert outcome.diagnosis.code == "not_found"
+def test_a_day_narrows_the_window_and_a_misremembered_day_still_finds_the_sale():
+    exact = run("898310000000003", txn_date=TODAY)
+    assert exact.diagnosis.code == "pending_settlement" and not exact.approximate
+    misremembered = run("898310000000003", txn_date=TODAY - timedelta(days=5))
+    assert misremembered.diagnosis.code == "pending_settlement" and misremembered.approximate
+
+
+def test_nothing_in_the_window_at_all_is_not_found():
+    assert run("898310000000008", txn_date=TODAY - timedelta(days=1)).diagnosis.code == "not_found"
+
+
+@pytest.mark.parametrize("quoted", ["2485", "2500", "2400", "800", "1200"])
+def test_the_amount_on_the_statement_or_a_rough_one_finds_the_batch(quoted):
+    # net 2,485 and gross 2,500 of the batch; 两千四百多 said as 2400; the sales themselves
+    outcome = run("898310000000004", amount=Decimal(quoted))
+    assert outcome.diagnosis.code == "merged_settlement"
+    assert outcome.approximate == (quoted == "2400")
+
+
+def test_a_misremembered_amount_lists_the_merchants_sales_instead_of_not_found():
+    adapter = SandboxAdapter(TODAY, data={"merchants": {"898310000000077": {
+        "name": "测试", "status": "active", "settlement_card": {"bank": "工商银行", "last4": "1111"},
+        "transactions": [
+            {"id": "A", "day": -1, "time": "10:00", "amount": "500.00", "channel": "card", "status": "success"},
+            {"id": "B", "day": -1, "time": "12:00", "amount": "800.00", "channel": "card", "status": "success"}],
+        "settlements": {"A": {"status": "pending"}, "B": {"status": "pending"}}}}})
+    outcome = asyncio.run(investigate(adapter, "898310000000077", amount=Decimal("3000"), today=TODAY))
+    assert outcome.kind == CHOOSE and outcome.approximate and len(outcome.candidates) == 2
+    near = asyncio.run(investigate(adapter, "898310000000077", amount=Decimal("790"), today=TODAY))
+    assert near.kind == DIAGNOSED and near.diagnosis.transaction.transaction_id == "B" and near.approximate
 
 
 def test_an_amount_picks_one_of_several_transactions():
