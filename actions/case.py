@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -22,6 +22,7 @@ from actions.common import (
     latest_intent,
     ticket_created_message,
 )
+from actions.follow_ups import answer_follow_up, says_correction
 from daozhang import diagnosis as dx
 from daozhang.choice import describe, pick
 from daozhang.investigation import CHOOSE, UNKNOWN_MERCHANT, investigate
@@ -39,6 +40,11 @@ class ActionStartCase(SafeAction):
         return "action_start_case"
 
     async def act(self, dispatcher, tracker, domain):
+        if says_correction(tracker):  # 记错了 是今天上午刷的: the same case, looked up again by the form
+            return [SlotSet("awaiting", None)]
+        answered = answer_follow_up(dispatcher, tracker)  # 那笔退款不是我退的
+        if answered is not None:
+            return answered + [FollowupAction("action_listen")]
         return start_case_events(latest_intent(tracker), latest_entities(tracker))
 
 
@@ -169,6 +175,9 @@ async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
                                             listing=describe(outcome.candidates)))
         return [SlotSet("awaiting", Awaiting.CHOICE), SlotSet("lookup", outcome.as_record())]
     explanation = dx.explain(outcome.diagnosis)
+    if _same_finding(tracker.get_slot("lookup"), outcome):  # details added, nothing changed
+        dispatcher.utter_message(text=reply("case_unchanged", title=explanation.title))
+        return [SlotSet("lookup", outcome.as_record())]
     text = f"【{explanation.title}】\n{explanation.text}"
     if outcome.approximate and "choose" not in query:  # what was found, not what was said
         text = f"{reply('nearest_one')}\n{text}"
@@ -185,6 +194,15 @@ async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
         return events + [SlotSet("awaiting", Awaiting.TICKET)]
     dispatcher.utter_message(text=f"{text}\n{dx.closing_question()}")
     return events + [SlotSet("awaiting", Awaiting.SOLVED)]
+
+
+def _same_finding(previous: Optional[dict], outcome) -> bool:
+    """The case was already explained with this very transaction and diagnosis."""
+    if not previous or not previous.get("diagnosis") or outcome.diagnosis is None:
+        return False
+    now = outcome.as_record()
+    return (previous.get("diagnosis") == now.get("diagnosis")
+            and (previous.get("transaction") or {}).get("id") == (now.get("transaction") or {}).get("id"))
 
 
 class ActionAskMerchantId(SafeAction):
@@ -212,3 +230,14 @@ class ActionConcludeCase(SafeAction):
 
     async def act(self, dispatcher, tracker, domain):
         return await conclude(dispatcher, tracker)
+
+
+async def answer_in_case(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
+    """A question about the case already explained, or details for it (a new day or amount: look
+    again); None when the message is not about it."""
+    answered = answer_follow_up(dispatcher, tracker)
+    if answered is not None:
+        return answered
+    if tracker.get_slot("diagnosis") and any(slot in latest_entities(tracker) for slot in CASE_SLOTS):
+        return await conclude(dispatcher, tracker)
+    return None

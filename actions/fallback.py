@@ -5,6 +5,7 @@ from typing import Text
 
 from rasa_sdk.events import SlotSet
 
+from actions.case import answer_in_case
 from actions.common import Awaiting, SafeAction
 from actions.triage import ask_which_problem, may_be_ours, unhelped_in_a_row
 from daozhang.resources import reply
@@ -17,6 +18,10 @@ class ActionFallback(SafeAction):
         return "action_fallback"
 
     async def act(self, dispatcher, tracker, domain):
+        if not tracker.active_loop.get("name"):
+            in_case = await answer_in_case(dispatcher, tracker)  # 我记错了，是昨天下午
+            if in_case is not None:
+                return in_case
         if may_be_ours(tracker) and not tracker.active_loop.get("name"):  # no case open yet
             return ask_which_problem(dispatcher, tracker)
         if unhelped_in_a_row(tracker) >= 2:

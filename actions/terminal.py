@@ -6,7 +6,8 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import Awaiting, SafeAction
+from actions.case import answer_in_case
+from actions.common import Awaiting, SafeAction, latest_entities
 from daozhang.resources import reply
 from daozhang.terminal import guidance
 
@@ -37,5 +38,9 @@ class ActionTerminalGuidance(SafeAction):
         return "action_terminal_guidance"
 
     async def act(self, dispatcher, tracker, domain):
+        if "error_code" not in latest_entities(tracker):
+            in_case = await answer_in_case(dispatcher, tracker)  # 机器当时显示超时, after 冲正
+            if in_case is not None:
+                return in_case
         return terminal_reply(dispatcher, tracker.get_slot("error_code"),
                               tracker.latest_message.get("text") or "")

@@ -15,7 +15,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.case import CASE_SLOTS, start_case_events
+from actions.case import CASE_SLOTS, answer_in_case, start_case_events
 from actions.common import Awaiting, SafeAction, latest_entities, latest_intent
 from actions.fees import fee_reply
 from actions.terminal import terminal_reply
@@ -79,6 +79,10 @@ class ActionOutOfScope(SafeAction):
         return "action_out_of_scope"
 
     async def act(self, dispatcher, tracker, domain):
+        if not tracker.active_loop.get("name"):
+            in_case = await answer_in_case(dispatcher, tracker)  # 预授权完成怎么做 after its explanation
+            if in_case is not None:
+                return in_case
         if may_be_ours(tracker) and not tracker.active_loop.get("name"):  # a case is not already open
             return ask_which_problem(dispatcher, tracker)
         return refuse(dispatcher, tracker.latest_message.get("text") or "",

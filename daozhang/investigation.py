@@ -46,6 +46,7 @@ class Outcome:
             record["candidates"] = [_transaction_record(t) for t in self.candidates]
         if self.diagnosis:
             record["diagnosis"] = self.diagnosis.code
+            record["facts"] = dict(self.diagnosis.facts)
             if self.diagnosis.transaction:
                 record["transaction"] = _transaction_record(self.diagnosis.transaction)
             s = self.diagnosis.settlement

@@ -98,7 +98,7 @@ def test_a_date_in_the_future_is_last_years():
     assert ("txn_date", "2025-12-30") in found("12月30号刷的", today=date(2026, 1, 2))
 
 
-@pytest.mark.parametrize("text", ["明天周一能到吗", "周一能到账吗", "30号能到吗", "下周一能结算吗"])
+@pytest.mark.parametrize("text", ["明天周一能到吗", "周一能到账吗", "30号能到吗", "下周一能结算吗", "周一可以吗"])
 def test_a_day_asked_about_as_a_payout_day_is_not_the_sale_day(text):
     assert "txn_date" not in {e.entity for e in EntityFinder.shared().find(normalise_text(text), date(2026, 11, 29))}
 
