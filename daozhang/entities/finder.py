@@ -30,7 +30,8 @@ PRIORITY = {"cue": 5, "date": 4, "unit": 4, "shape": 3, "lexicon": 3, "amount_cu
 # A number standing alone is most often a sum of money in this domain
 # (八百八 没到账, 押了2k); ids and codes have their own shapes and cues.
 BARE_AMOUNT = re.compile(r"^(?:\d{2,7}(?:\.\d{1,2})?|\d\.\d{1,2})$")
-NOT_BARE_AMOUNT_BEFORE = re.compile(r"(?:第|尾号|后四位|后4位|号|码|TID|tid|型号|编号|版本|v|V|\.|-|/)$")
+# `*`: the visible tail of a masked card number (************7894) is no amount.
+NOT_BARE_AMOUNT_BEFORE = re.compile(r"(?:第|尾号|后四位|后4位|号|码|TID|tid|型号|编号|版本|v|V|\.|-|/|\*)$")
 
 
 @dataclass(frozen=True)

@@ -260,3 +260,9 @@ def test_a_misremembered_amount_gets_the_merchants_sales_not_a_flat_not_found(st
     reply = texts(stack.say(sender, "刷卡一万块没到账 商户号898310000000009"))
     assert "没有查到" not in reply or "最接近" in reply
     assert stack.tracker(sender)["slots"]["diagnosis"] == "already_paid" and "1,500.00元" in reply
+
+
+def test_digits_left_after_a_card_number_is_masked_are_no_amount(stack):
+    sender = f"maskamt-{uuid.uuid4().hex[:6]}"
+    stack.say(sender, "我的卡号是6222021234567894，刷卡的钱没到账")
+    assert stack.tracker(sender)["slots"]["amount"] is None

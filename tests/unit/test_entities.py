@@ -106,3 +106,11 @@ def test_a_day_asked_about_as_a_payout_day_is_not_the_sale_day(text):
 def test_the_sale_day_beside_a_payout_question_is_kept():
     found = EntityFinder.shared().find(normalise_text("周五刷的 周一能到吗"), date(2026, 11, 29))
     assert [(e.entity, e.value) for e in found if e.entity == "txn_date"] == [("txn_date", "2026-11-27")]
+
+
+def test_the_digits_left_of_a_masked_card_number_are_not_an_amount():
+    from daozhang.masking import mask
+
+    masked = mask("我的卡号是6222021234567894，昨天刷卡的钱没到账").text
+    found = {e.entity for e in EntityFinder.shared().find(normalise_text(masked), TODAY)}
+    assert "amount" not in found and "txn_date" in found
