@@ -139,6 +139,20 @@ def unknown_merchant(value: str, dispatcher: CollectingDispatcher, tracker: Trac
     return {"merchant_id": None, "unknown_merchant_tries": float(tries)}
 
 
+def amounts_said_with(tracker: Tracker, amount: Optional[str]) -> List[str]:
+    """The other amounts of the message that gave the case its amount (五百 八百 一千二)."""
+    if not amount:
+        return []
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        said = [str(e["value"]) for e in (event.get("parse_data") or {}).get("entities") or []
+                if e.get("entity") == "amount"]
+        if amount in said:
+            return [value for value in said if value != amount]
+    return []
+
+
 def _decimal(value: Optional[str]) -> Optional[Decimal]:
     try:
         return Decimal(value) if value else None
@@ -160,8 +174,9 @@ async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
         if tracker.get_slot("awaiting") != Awaiting.HUMAN:
             dispatcher.utter_message(text=reply("ask_merchant_id"))
         return []
-    query = dict(txn_date=_date(tracker.get_slot("txn_date")),
-                 amount=_decimal(tracker.get_slot("amount")),
+    amount = tracker.get_slot("amount")
+    query = dict(txn_date=_date(tracker.get_slot("txn_date")), amount=_decimal(amount),
+                 also_amounts=[a for a in map(_decimal, amounts_said_with(tracker, amount)) if a],
                  channel=tracker.get_slot("payment_channel"), problem=tracker.get_slot("problem"))
     if tracker.get_slot("awaiting") == Awaiting.CHOICE:  # the merchant is answering the list
         reply_text = tracker.latest_message.get("text") or ""

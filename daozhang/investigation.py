@@ -74,6 +74,7 @@ def lookup_window(txn_date: Optional[date], today: date) -> Tuple[date, date]:
 async def investigate(
     adapter: TransactionStatusAdapter, merchant_id: str, *,
     txn_date: Optional[date] = None, amount: Optional[Decimal] = None,
+    also_amounts: Sequence[Decimal] = (),
     channel: Optional[str] = None, problem: Optional[str] = None,
     choose: Optional[Chooser] = None, today: Optional[date] = None,
 ) -> Outcome:
@@ -81,6 +82,7 @@ async def investigate(
 
     When several transactions match, `choose` (the merchant's answer to the
     list) may name one; otherwise the candidates are returned to be listed.
+    `also_amounts`: the other amounts said with `amount` (五百 八百 一千二).
     """
     today = today or today_in_shanghai()
     window = lookup_window(txn_date, today)
@@ -101,7 +103,8 @@ async def investigate(
                            merchant, window=window)
         settlements = {t.transaction_id: await adapter.get_settlement(merchant_id, t.transaction_id)
                        for t in found}
-        found, approximate = match_amount(found, settlements, amount)
+        amounts = [a for a in (amount, *also_amounts) if a is not None]
+        found, approximate = match_amount(found, settlements, amounts)
         approximate = approximate or widened
         chosen = found[0]
         if len(found) > 1 and not _one_batch({t.transaction_id: settlements[t.transaction_id] for t in found}):
@@ -125,19 +128,20 @@ async def _find(adapter: TransactionStatusAdapter, merchant_id: str, window: Tup
 
 
 def match_amount(found: Sequence[Transaction], settlements: Dict[str, Optional[Settlement]],
-                 amount: Optional[Decimal]) -> Tuple[list, bool]:
-    """The transactions an amount the merchant quotes points to, and whether only roughly.
+                 amounts: Sequence[Decimal]) -> Tuple[list, bool]:
+    """The transactions the amounts the merchant quotes point to, and whether only roughly.
 
-    The amount may be a sale's, or the line on the bank statement (a batch's net, or
-    its gross); 两千四百多 or 大概八百 is near, not exact. When nothing is near, every
-    transaction of the window is kept, to be listed: a misremembered amount is common.
+    An amount may be a sale's, or the line on the bank statement (a batch's net, or its
+    gross); 两千四百多 or 大概八百 is near, not exact; several amounts (五百 八百 一千二)
+    each point to theirs. When nothing is near, every transaction of the window is kept,
+    to be listed: a misremembered amount is common.
     """
-    if amount is None:
+    if not amounts:
         return list(found), False
-    exact = _fitting(found, settlements, lambda value: value == amount)
+    exact = _fitting(found, settlements, lambda value: value in amounts)
     if exact:
         return exact, False
-    near = _fitting(found, settlements, lambda value: abs(value - amount) <= amount * NEAR)
+    near = _fitting(found, settlements, lambda value: any(abs(value - a) <= a * NEAR for a in amounts))
     return (near, True) if near else (list(found), True)
 
 

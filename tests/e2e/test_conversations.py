@@ -266,3 +266,10 @@ def test_digits_left_after_a_card_number_is_masked_are_no_amount(stack):
     sender = f"maskamt-{uuid.uuid4().hex[:6]}"
     stack.say(sender, "我的卡号是6222021234567894，刷卡的钱没到账")
     assert stack.tracker(sender)["slots"]["amount"] is None
+
+
+def test_several_amounts_in_one_message_reach_their_batch(stack):
+    sender = f"amounts-{uuid.uuid4().hex[:6]}"
+    reply = texts(stack.say(sender, "刷了五百 八百 一千二 三笔 银行只有一笔对不上 商户号898310000000004"))
+    assert stack.tracker(sender)["slots"]["diagnosis"] == "merged_settlement"
+    assert "2,485.00元" in reply and "最接近" not in reply

@@ -3,7 +3,7 @@
 A stack of its own (its own Redis, which these tests stop), with a backend that
 stalls for a minute: the deadline a merchant sees is the reply deadline (6 s),
 asserted with a wide margin. The faults are taken in turn: slow, action server
-down, Redis down.
+down, Redis refusing writes, Redis down.
 """
 import time
 import urllib.error
@@ -63,7 +63,22 @@ def test_3_the_action_server_down_gets_an_apology_not_silence(faulty):
     assert code == 503 and body["action_server"] is False and body["redis"] is True
 
 
-def test_4_redis_down_gets_an_apology_not_silence(faulty):
+def test_4_redis_refusing_writes_gets_an_apology_not_silence(faulty):
+    import redis
+
+    stack, redis_server = faulty
+    client = redis.Redis(host="127.0.0.1", port=redis_server.port)
+    client.config_set("min-replicas-to-write", 1)  # every write now fails (NOREPLICAS), as with MISCONF
+    try:
+        said, seconds = timed_say(stack, "你好")
+        assert seconds < WITHIN_SECONDS and "故障" in said
+        code, body = health(stack)
+        assert code == 503 and body["redis"] is False
+    finally:
+        client.config_set("min-replicas-to-write", 0)
+
+
+def test_5_redis_down_gets_an_apology_not_silence(faulty):
     stack, redis_server = faulty
     redis_server.stop()
     said, seconds = timed_say(stack, "你好")

@@ -150,3 +150,17 @@ def test_on_a_sunday_the_batch_is_fridays_and_its_sales_thursdays():
     adapter = SandboxAdapter(sunday)
     assert adapter._settlements["T0004001"].paid_on == date(2026, 11, 27)
     assert {t.time.date() for t in adapter._transactions["898310000000004"]} == {date(2026, 11, 26)}
+
+
+def test_several_amounts_each_point_to_their_sale():
+    adapter = SandboxAdapter(TODAY, data={"merchants": {"898310000000077": {
+        "name": "测试", "status": "active", "settlement_card": {"bank": "工商银行", "last4": "1111"},
+        "transactions": [
+            {"id": "A", "day": -1, "time": "10:00", "amount": "500.00", "channel": "card", "status": "success"},
+            {"id": "B", "day": -1, "time": "12:00", "amount": "800.00", "channel": "card", "status": "success"},
+            {"id": "C", "day": -1, "time": "15:00", "amount": "1200.00", "channel": "card", "status": "success"}],
+        "settlements": {"A": {"status": "pending"}, "B": {"status": "pending"}, "C": {"status": "pending"}}}}})
+    two = asyncio.run(investigate(adapter, "898310000000077", amount=Decimal("500"),
+                                  also_amounts=[Decimal("1200")], today=TODAY))
+    assert two.kind == CHOOSE and {t.transaction_id for t in two.candidates} == {"A", "C"}
+    assert not two.approximate
