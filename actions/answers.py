@@ -63,5 +63,5 @@ class ActionAnswerYesNo(SafeAction):
             return [SlotSet("awaiting", None)]
         if awaiting is None and policy().speaks_of_takings(tracker.latest_message.get("text") or ""):
             return ask_which_problem(dispatcher, tracker)  # "货款有问题" read as a bare "yes"
-        dispatcher.utter_message(response="utter_anything_else")  # the same words as in domain.yml
+        dispatcher.utter_message(text=reply("anything_else"))
         return []

@@ -28,7 +28,6 @@ class Awaiting:
     PROBLEM_AGAIN = "problem_again"  # the same, asked a second time
 
 
-APOLOGY = "抱歉，系统刚才出了点问题，没能处理好您的消息。请再说一遍，或者说“转人工”，我帮您提交给人工客服。"
 
 # The sandbox is loaded once, when the action server starts (its dates count from that day).
 ADAPTER = adapter_from_environment()
@@ -57,7 +56,7 @@ class SafeAction(Action, metaclass=abc.ABCMeta):
             return await self.act(dispatcher, tracker, domain)
         except Exception:  # the merchant must get an answer whatever broke
             logger.exception("action %s failed", self.name())
-            dispatcher.utter_message(text=APOLOGY)
+            dispatcher.utter_message(text=reply("apology"))
             return []
 
 

@@ -25,7 +25,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from daozhang.masking import WARNING, mask
+from daozhang.masking import mask
 from daozhang.redis_config import redis_settings
 from daozhang.resources import reply
 
@@ -48,7 +48,7 @@ class MaskingRestInput(RestInput):
             result = mask(message.text or "")
             if result.kinds:
                 message.text = result.text
-                await message.output_channel.send_text_message(message.sender_id, WARNING)
+                await message.output_channel.send_text_message(message.sender_id, reply("secret_warning"))
             await answer_in_time(on_new_message, message)
 
         blueprint = super().blueprint(answered)

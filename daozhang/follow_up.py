@@ -13,7 +13,7 @@ from typing import Mapping, Optional
 
 from daozhang.diagnosis import month_day_weekday
 from daozhang.entities.dates import WEEKDAYS
-from daozhang.resources import load_yaml
+from daozhang.resources import load_yaml, reply
 from daozhang.text.normalise import normalise_text
 
 _WEEKDAY_QUESTION = re.compile(r"(?:下)?(?:周|星期|礼拜)([一二三四五六日天1-7])")
@@ -52,9 +52,8 @@ def _weekday_asked(text: str, today: date) -> Optional[date]:
 
 
 def _payout_by(asked: date, payout: date) -> str:
-    if asked >= payout:
-        return f"可以。这笔预计{month_day_weekday(payout)}到账，{month_day_weekday(asked)}之前就能到。"
-    return f"{month_day_weekday(asked)}还到不了：这笔预计{month_day_weekday(payout)}到账，请到时再查看结算卡。"
+    return reply("payout_by_ok" if asked >= payout else "payout_by_not_yet",
+                 asked=month_day_weekday(asked), payout=month_day_weekday(payout))
 
 
 class _Facts(dict):

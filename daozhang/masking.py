@@ -23,9 +23,6 @@ _SECRET = re.compile(
 )
 
 CARD_NUMBER, SECRET = "card_number", "secret"
-WARNING = ("为了您的资金安全，请不要发送完整卡号、密码、CVV或短信验证码，我们也绝不会向您索要。"
-           "您刚才发的这部分内容已做隐藏处理。")
-
 
 @dataclass(frozen=True)
 class Masked:

@@ -5,7 +5,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import ValidateCaseForm
-from actions.common import APOLOGY, SafeAction
+from actions.common import SafeAction
+from daozhang.resources import reply
 
 
 def tracker(text="", slots=None, entities=()):
@@ -56,4 +57,4 @@ class Broken(SafeAction):
 def test_a_failing_action_apologises_instead_of_failing():
     dispatcher = CollectingDispatcher()
     assert asyncio.run(Broken().run(dispatcher, tracker(), {})) == []
-    assert dispatcher.messages[0]["text"] == APOLOGY
+    assert dispatcher.messages[0]["text"] == reply("apology") and "转人工" in reply("apology")

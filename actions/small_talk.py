@@ -1,0 +1,27 @@
+"""Greetings, goodbyes, thanks, "are you a bot?": what to say comes from wording.yml, like
+everything else the assistant says, and depends on whether the merchant id is being asked for."""
+from __future__ import annotations
+
+from typing import Text
+
+from actions.common import SafeAction, latest_intent
+from daozhang.resources import reply
+
+# intent → reply; while the merchant id is asked for, some answers only lead back to it.
+SAY = {"greet": "greet", "goodbye": "goodbye", "thank": "thank", "bot_challenge": "iamabot"}
+SAY_IN_CASE_FORM = {"greet": "anything_else", "thank": "anything_else", "affirm": "merchant_id_help",
+                    "deny": "merchant_id_help", "inform": "merchant_id_help"}
+
+
+class ActionSmallTalk(SafeAction):
+    """The short answer to small talk, and the merchant-id hint inside the case form."""
+
+    def name(self) -> Text:
+        return "action_small_talk"
+
+    async def act(self, dispatcher, tracker, domain):
+        intent = latest_intent(tracker)
+        in_form = tracker.active_loop.get("name") == "case_form"
+        key = (SAY_IN_CASE_FORM.get(intent) if in_form else None) or SAY.get(intent, "anything_else")
+        dispatcher.utter_message(text=reply(key))
+        return []
