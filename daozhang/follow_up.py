@@ -36,7 +36,8 @@ def follow_up(code: Optional[str], text: str, facts: Mapping[str, str],
         asked = _weekday_asked(plain, today)
         if asked:
             return FollowUp(_payout_by(asked, payout))
-    for entry in load_yaml("follow_ups.yml").get(code) or []:
+    answers = load_yaml("follow_ups.yml")
+    for entry in (answers.get(code) or []) + (answers.get("any") or []):
         if any(word in plain for word in entry["words"]):
             return FollowUp(entry["answer"].format_map(_Facts(facts)), bool(entry.get("ticket")))
     return None

@@ -8,7 +8,6 @@ from typing import Any, Dict
 import yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-JIEBA_DICTIONARY_DIR = DATA_DIR / "jieba"
 
 
 @lru_cache(maxsize=None)

@@ -26,10 +26,9 @@ _QR_CHANNELS = ("wechat", "alipay", "unionpay_qr")
 
 @dataclass(frozen=True)
 class Decision:
-    """Whether to ask, and the problem the classifier leaned to most."""
+    """Whether to ask which problem it is."""
 
     ask: bool
-    leaning: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -88,15 +87,15 @@ class TriagePolicy:
         problems = [(n, c) for n, c in classifier if n in PROBLEM_INTENTS]
         best_name, best_confidence = problems[0] if problems else (None, 0.0)
         if top_name in PROBLEM_INTENTS and not fell_back:
-            return Decision(ask=False, leaning=best_name)  # it is ours, and clear enough
+            return Decision(ask=False)  # it is ours, and clear enough
         if top_name != "out_of_scope" and not fell_back:
             return Decision(ask=False)  # small talk, details, yes/no: not a refusal
         plain = normalise_text(text or "")
         if not fell_back and any(w in plain for w in self.own_product_words):
-            return Decision(ask=False, leaning=best_name)  # 我的信用卡…: the asker's own card or loan
+            return Decision(ask=False)  # 我的信用卡…: the asker's own card or loan
         close_behind = (best_name is not None and best_confidence >= self.min_problem_confidence
                         and top_confidence - best_confidence <= self.max_gap)
-        return Decision(ask=close_behind or self.speaks_of_takings(text), leaning=best_name)
+        return Decision(ask=close_behind or self.speaks_of_takings(text))
 
     def speaks_of_takings(self, text: str) -> bool:
         """Words of a merchant's money, and nothing that makes it someone else's question."""

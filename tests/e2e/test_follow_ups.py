@@ -63,3 +63,9 @@ def test_is_a_weekday_ok_after_the_payout_date(stack):
     reply = texts(stack.say(sender, "周二可以吗"))
     assert month_day(payout) in reply and ("可以" in reply or "还到不了" in reply)
     assert stack.tracker(sender)["slots"]["txn_date"] == today_in_shanghai().isoformat()  # still the sale's day
+
+
+def test_how_to_refund_a_customer_after_a_payout_explanation(stack):
+    sender = case(stack, "前天刷了1500 怎么还没到账 商户号898310000000009")
+    reply = texts(stack.say(sender, "顾客要退货，刷卡的钱怎么退给他"))
+    assert "撤销" in reply and "已经结算到账" not in reply

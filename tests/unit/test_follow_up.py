@@ -34,3 +34,8 @@ def test_a_returned_payout_is_paid_again_after_the_card_is_fixed():
 def test_anything_else_is_not_a_follow_up():
     assert follow_up("preauth_not_completed", "帮我订机票", {}, SUNDAY) is None
     assert follow_up(None, "预授权完成怎么做", {}, SUNDAY) is None
+
+
+def test_how_to_refund_a_customer_is_answered_after_any_diagnosis():
+    answer = follow_up("already_paid", "顾客要退货，刷卡的钱怎么退给他", {}, SUNDAY)
+    assert "撤销" in answer.answer and "退货" in answer.answer
