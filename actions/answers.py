@@ -45,7 +45,7 @@ class ActionAnswerYesNo(SafeAction):
             forgotten = details_of_another_merchant(tracker)
             tracker.slots.update(forgotten)
             return [SlotSet(k, v) for k, v in forgotten.items()] + await conclude(dispatcher, tracker)
-        if awaiting in (Awaiting.SOLVED, Awaiting.TICKET) and says_solved(tracker.latest_message.get("text")):
+        if awaiting in (None, Awaiting.SOLVED, Awaiting.TICKET) and says_solved(tracker.latest_message.get("text")):
             dispatcher.utter_message(text=reply("glad_solved"))  # 解决了 never opens a ticket
             return [SlotSet("awaiting", None)]
         if awaiting == Awaiting.SOLVED:

@@ -42,10 +42,19 @@ class ActionStartCase(SafeAction):
     async def act(self, dispatcher, tracker, domain):
         if says_correction(tracker):  # 记错了 是今天上午刷的: the same case, looked up again by the form
             return [SlotSet("awaiting", None)]
-        answered = answer_follow_up(dispatcher, tracker)  # 那笔退款不是我退的
+        answered = answer_follow_up(dispatcher, tracker)  # 那笔退款不是我退的 / 明天周一能到吗
         if answered is not None:
             return answered + [FollowupAction("action_listen")]
+        if _same_problem_again(tracker):  # 国庆后第一天能到吗: the form looks again, one line if unchanged
+            return [SlotSet("awaiting", None)]
         return start_case_events(latest_intent(tracker), latest_entities(tracker))
+
+
+def _same_problem_again(tracker: Tracker) -> bool:
+    """The problem just explained, asked again with nothing new: not a new case."""
+    given = latest_entities(tracker)
+    return (bool(tracker.get_slot("diagnosis")) and latest_intent(tracker) == tracker.get_slot("problem")
+            and not any(slot in given for slot in (*CASE_SLOTS, "merchant_id")))
 
 
 def start_case_events(problem: str, given: Dict[str, str], keep: Sequence[str] = ()) -> List[Dict[Text, Any]]:
@@ -250,9 +259,10 @@ class ActionConcludeCase(SafeAction):
 async def answer_in_case(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
     """A question about the case already explained, or details for it (a new day or amount: look
     again); None when the message is not about it."""
-    answered = answer_follow_up(dispatcher, tracker)
-    if answered is not None:
-        return answered
+    if not says_correction(tracker):  # 记错了 是周五刷的 corrects the sale, it asks nothing
+        answered = answer_follow_up(dispatcher, tracker)
+        if answered is not None:
+            return answered
     if tracker.get_slot("diagnosis") and any(slot in latest_entities(tracker) for slot in CASE_SLOTS):
         return await conclude(dispatcher, tracker)
     return None

@@ -48,6 +48,9 @@ def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> Opti
 
 
 def _payout(record: dict) -> Optional[date]:
-    """When the case's sale will be paid out (for "周一可以吗")."""
+    """When the case's sale was or will be paid out (for "周一可以吗")."""
+    paid = (record.get("settlement") or {}).get("paid_on")
+    if paid:
+        return date.fromisoformat(paid)
     sale = (record.get("transaction") or {}).get("time")
     return t_plus(date.fromisoformat(sale[:10]))[0] if sale else None

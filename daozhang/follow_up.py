@@ -17,7 +17,8 @@ from daozhang.resources import load_yaml, reply
 from daozhang.text.normalise import normalise_text
 
 _WEEKDAY_QUESTION = re.compile(r"(?:下)?(?:周|星期|礼拜)([一二三四五六日天1-7])")
-_PAYOUT_CODES = ("pending_settlement",)
+_DATE_QUESTION = re.compile(r"(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*[号日]")
+_PAYOUT_CODES = ("pending_settlement", "already_paid", "merged_settlement")
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def follow_up(code: Optional[str], text: str, facts: Mapping[str, str],
     if code in _PAYOUT_CODES and payout:
         asked = _weekday_asked(plain, today)
         if asked:
-            return FollowUp(_payout_by(asked, payout))
+            return FollowUp(_payout_by(asked, payout, today))
     answers = load_yaml("follow_ups.yml")
     for entry in (answers.get(code) or []) + (answers.get("any") or []):
         if any(word in plain for word in entry["words"]):
@@ -44,17 +45,29 @@ def follow_up(code: Optional[str], text: str, facts: Mapping[str, str],
 
 
 def _weekday_asked(text: str, today: date) -> Optional[date]:
-    """周一可以吗 → the coming Monday (a weekday in a question about the future)."""
+    """周一可以吗 → the coming Monday; 10月8号可以吗 → the coming 8 October."""
     found = _WEEKDAY_QUESTION.search(text)
+    if found:
+        ahead = (WEEKDAYS[found.group(1)] - today.weekday()) % 7 or 7
+        return today + timedelta(days=ahead)
+    found = _DATE_QUESTION.search(text)
     if not found:
         return None
-    ahead = (WEEKDAYS[found.group(1)] - today.weekday()) % 7 or 7
-    return today + timedelta(days=ahead)
+    month, day = int(found.group(1) or today.month), int(found.group(2))
+    for year in (today.year, today.year + 1):
+        try:
+            asked = date(year, month, day)
+        except ValueError:
+            return None
+        if asked >= today:
+            return asked
+    return None
 
 
-def _payout_by(asked: date, payout: date) -> str:
-    return reply("payout_by_ok" if asked >= payout else "payout_by_not_yet",
-                 asked=month_day_weekday(asked), payout=month_day_weekday(payout))
+def _payout_by(asked: date, payout: date, today: date) -> str:
+    key = ("payout_already" if payout <= today else "payout_on_the_day" if asked == payout
+           else "payout_by_ok" if asked > payout else "payout_by_not_yet")
+    return reply(key, asked=month_day_weekday(asked), payout=month_day_weekday(payout))
 
 
 class _Facts(dict):

@@ -8,7 +8,14 @@ SUNDAY = date(2026, 11, 29)
 
 def test_is_monday_ok_after_a_monday_payout_date():
     answer = follow_up("pending_settlement", "周一可以吗", {}, SUNDAY, payout=date(2026, 11, 30))
-    assert answer.answer.startswith("可以") and "11月30日" in answer.answer
+    assert answer.answer.startswith("可以") and "11月30日" in answer.answer and "之前" not in answer.answer
+    later = follow_up("pending_settlement", "周三能到吗", {}, SUNDAY, payout=date(2026, 11, 30))
+    assert later.answer.startswith("可以") and "12月2日" in later.answer
+
+
+def test_a_weekday_asked_about_money_already_paid_says_it_is_there():
+    answer = follow_up("already_paid", "周一可以吗", {}, SUNDAY, payout=date(2026, 11, 27))
+    assert "已经在11月27日" in answer.answer
 
 
 def test_a_weekday_before_the_payout_is_not_ok():
@@ -39,3 +46,8 @@ def test_anything_else_is_not_a_follow_up():
 def test_how_to_refund_a_customer_is_answered_after_any_diagnosis():
     answer = follow_up("already_paid", "顾客要退货，刷卡的钱怎么退给他", {}, SUNDAY)
     assert "撤销" in answer.answer and "退货" in answer.answer
+
+
+def test_a_date_asked_about_is_the_coming_one():
+    answer = follow_up("pending_settlement", "那10月8号可以吗", {}, date(2026, 9, 30), payout=date(2026, 10, 8))
+    assert "就在10月8日" in answer.answer
