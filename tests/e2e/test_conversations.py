@@ -273,3 +273,10 @@ def test_several_amounts_in_one_message_reach_their_batch(stack):
     reply = texts(stack.say(sender, "刷了五百 八百 一千二 三笔 银行只有一笔对不上 商户号898310000000004"))
     assert stack.tracker(sender)["slots"]["diagnosis"] == "merged_settlement"
     assert "2,485.00元" in reply and "最接近" not in reply
+
+
+def test_a_merchant_who_sends_a_card_number_with_the_problem_is_helped_not_refused(stack):
+    sender = f"cardprob-{uuid.uuid4().hex[:6]}"
+    reply = texts(stack.say(sender, "我的卡号是6222021234567894 昨天刷卡880没到账"))
+    assert "隐藏处理" in reply and "帮不上忙" not in reply
+    assert "冲正" in texts(stack.say(sender, "898310000000007"))
