@@ -13,6 +13,16 @@ from daozhang.investigation import CHOOSE, DIAGNOSED, UNKNOWN_MERCHANT, investig
 TODAY = date(2026, 11, 23)  # Monday
 
 
+def pending_sales(*amounts):
+    """A test merchant with yesterday's card sales A, B, C … of these amounts, none paid yet."""
+    ids = "ABCDEF"[:len(amounts)]
+    return SandboxAdapter(TODAY, data={"merchants": {"898310000000077": {
+        "name": "测试", "status": "active", "settlement_card": {"bank": "工商银行", "last4": "1111"},
+        "transactions": [{"id": i, "day": -1, "time": f"{10 + 2 * n}:00", "amount": f"{a}.00",
+                          "channel": "card", "status": "success"} for n, (i, a) in enumerate(zip(ids, amounts))],
+        "settlements": {i: {"status": "pending"} for i in ids}}}})
+
+
 def run(merchant_id, **kwargs):
     adapter = with_timeout(SandboxAdapter(TODAY), 0.3)
     return asyncio.run(investigate(adapter, merchant_id, today=TODAY, **kwargs))
@@ -89,12 +99,7 @@ def test_the_amount_on_the_statement_or_a_rough_one_finds_the_batch(quoted):
 
 
 def test_a_misremembered_amount_lists_the_merchants_sales_instead_of_not_found():
-    adapter = SandboxAdapter(TODAY, data={"merchants": {"898310000000077": {
-        "name": "测试", "status": "active", "settlement_card": {"bank": "工商银行", "last4": "1111"},
-        "transactions": [
-            {"id": "A", "day": -1, "time": "10:00", "amount": "500.00", "channel": "card", "status": "success"},
-            {"id": "B", "day": -1, "time": "12:00", "amount": "800.00", "channel": "card", "status": "success"}],
-        "settlements": {"A": {"status": "pending"}, "B": {"status": "pending"}}}}})
+    adapter = pending_sales(500, 800)
     outcome = asyncio.run(investigate(adapter, "898310000000077", amount=Decimal("3000"), today=TODAY))
     assert outcome.kind == CHOOSE and outcome.approximate and len(outcome.candidates) == 2
     near = asyncio.run(investigate(adapter, "898310000000077", amount=Decimal("790"), today=TODAY))
@@ -102,12 +107,7 @@ def test_a_misremembered_amount_lists_the_merchants_sales_instead_of_not_found()
 
 
 def test_an_amount_picks_one_of_several_transactions():
-    adapter = SandboxAdapter(TODAY, data={"merchants": {"898310000000077": {
-        "name": "测试", "status": "active", "settlement_card": {"bank": "工商银行", "last4": "1111"},
-        "transactions": [
-            {"id": "A", "day": -1, "time": "10:00", "amount": "500.00", "channel": "card", "status": "success"},
-            {"id": "B", "day": -1, "time": "12:00", "amount": "800.00", "channel": "card", "status": "success"}],
-        "settlements": {"A": {"status": "pending"}, "B": {"status": "pending"}}}}})
+    adapter = pending_sales(500, 800)
     several = asyncio.run(investigate(adapter, "898310000000077", today=TODAY))
     assert several.kind == CHOOSE and len(several.candidates) == 2
     one = asyncio.run(investigate(adapter, "898310000000077", amount=Decimal("800"), today=TODAY))
@@ -153,13 +153,7 @@ def test_on_a_sunday_the_batch_is_fridays_and_its_sales_thursdays():
 
 
 def test_several_amounts_each_point_to_their_sale():
-    adapter = SandboxAdapter(TODAY, data={"merchants": {"898310000000077": {
-        "name": "测试", "status": "active", "settlement_card": {"bank": "工商银行", "last4": "1111"},
-        "transactions": [
-            {"id": "A", "day": -1, "time": "10:00", "amount": "500.00", "channel": "card", "status": "success"},
-            {"id": "B", "day": -1, "time": "12:00", "amount": "800.00", "channel": "card", "status": "success"},
-            {"id": "C", "day": -1, "time": "15:00", "amount": "1200.00", "channel": "card", "status": "success"}],
-        "settlements": {"A": {"status": "pending"}, "B": {"status": "pending"}, "C": {"status": "pending"}}}}})
+    adapter = pending_sales(500, 800, 1200)
     two = asyncio.run(investigate(adapter, "898310000000077", amount=Decimal("500"),
                                   also_amounts=[Decimal("1200")], today=TODAY))
     assert two.kind == CHOOSE and {t.transaction_id for t in two.candidates} == {"A", "C"}
