@@ -28,7 +28,6 @@ class Awaiting:
     PROBLEM_AGAIN = "problem_again"  # the same, asked a second time
 
 
-
 # The sandbox is loaded once, when the action server starts (its dates count from that day).
 ADAPTER = adapter_from_environment()
 
