@@ -26,6 +26,7 @@ class Awaiting:
     CHOICE = "choice"            # which of the listed transactions
     PROBLEM = "problem"          # which kind of problem (the clarifying question)
     PROBLEM_AGAIN = "problem_again"  # the same, asked a second time
+    ERROR_CODE = "error_code"    # 屏幕上显示的错误码是什么？
 
 
 # The sandbox is loaded once, when the action server starts (its dates count from that day).

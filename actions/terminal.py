@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import answer_in_case
 from actions.common import Awaiting, SafeAction, latest_entities
+from daozhang import diagnosis as dx
 from daozhang.resources import reply
-from daozhang.terminal import guidance
+from daozhang.terminal import code_in_answer, guidance
 
 
 def terminal_reply(dispatcher: CollectingDispatcher, code: Optional[str],
@@ -25,7 +26,7 @@ def terminal_reply(dispatcher: CollectingDispatcher, code: Optional[str],
         said = reply("error_code_unknown", code=code.upper())
     else:
         dispatcher.utter_message(text=reply("error_code_ask"))
-        return [SlotSet("problem", "terminal_error"), SlotSet("awaiting", None)]
+        return [SlotSet("problem", "terminal_error"), SlotSet("awaiting", Awaiting.ERROR_CODE)]
     dispatcher.utter_message(text=reply("tried_it_solved", guidance=said))
     return [SlotSet("problem", "terminal_error"), SlotSet("awaiting", Awaiting.SOLVED),
             SlotSet("diagnosis", None)]
@@ -38,6 +39,16 @@ class ActionTerminalGuidance(SafeAction):
         return "action_terminal_guidance"
 
     async def act(self, dispatcher, tracker, domain):
+        text = tracker.latest_message.get("text") or ""
+        if tracker.get_slot("awaiting") == Awaiting.ERROR_CODE:  # the answer to "which code?"
+            # The rule that brought us here held while `awaiting` was "error_code": this says what runs next.
+            code = latest_entities(tracker).get("error_code") or code_in_answer(text)
+            found = guidance(code, text)
+            if not (code or found.meaning or found.advice):  # nothing recognisable: a person, not a loop
+                dispatcher.utter_message(text=reply("error_code_not_recognised") + dx.ticket_offer())
+                return [SlotSet("awaiting", Awaiting.TICKET), FollowupAction("action_listen")]
+            return terminal_reply(dispatcher, code, text) + [SlotSet("error_code", code),
+                                                            FollowupAction("action_listen")]
         if "error_code" not in latest_entities(tracker):
             in_case = await answer_in_case(dispatcher, tracker)  # 机器当时显示超时, after 冲正
             if in_case is not None:

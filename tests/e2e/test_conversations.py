@@ -280,3 +280,16 @@ def test_a_merchant_who_sends_a_card_number_with_the_problem_is_helped_not_refus
     reply = texts(stack.say(sender, "我的卡号是6222021234567894 昨天刷卡880没到账"))
     assert "隐藏处理" in reply and "帮不上忙" not in reply
     assert "冲正" in texts(stack.say(sender, "898310000000007"))
+
+
+def test_the_answer_to_which_code_is_read_as_the_code(stack):
+    sender = f"code-{uuid.uuid4().hex[:6]}"
+    assert "错误码" in texts(stack.say(sender, "pos机出错了"))
+    unknown = texts(stack.say(sender, "屏幕上写着 Z1"))
+    assert "Z1" in unknown and "对照表" in unknown
+    words = f"words-{uuid.uuid4().hex[:6]}"
+    stack.say(words, "pos机出错了")
+    assert "51" in texts(stack.say(words, "余额不足"))
+    nothing = f"nothing-{uuid.uuid4().hex[:6]}"
+    stack.say(nothing, "pos机出错了")
+    assert "要提交吗" in texts(stack.say(nothing, "嗯嗯"))

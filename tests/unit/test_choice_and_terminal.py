@@ -7,7 +7,7 @@ import pytest
 from daozhang.choice import describe, pick
 from daozhang.clock import SHANGHAI
 from daozhang.records import Transaction
-from daozhang.terminal import guidance
+from daozhang.terminal import code_in_answer, guidance
 
 
 def txn(tid, hour, amount):
@@ -47,3 +47,13 @@ def test_a_symptom_without_code_gets_advice():
 def test_an_unknown_code_says_so():
     answer = guidance("Z9", "报错Z9")
     assert answer.meaning is None and answer.ticket_if_unsolved
+
+
+def test_the_screens_words_without_the_code_find_the_code():
+    assert guidance(None, "显示余额不足").key == "51"
+
+
+def test_a_code_in_a_short_answer_is_read_as_the_code():
+    assert code_in_answer("屏幕上写着 Z1") == "Z1"
+    assert code_in_answer("a3") == "A3" and code_in_answer("51") == "51"
+    assert code_in_answer("余额不足") is None and code_in_answer("好的") is None
