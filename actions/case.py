@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Dict, List, Optional, Sequence, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
@@ -57,14 +57,11 @@ def _same_problem_again(tracker: Tracker) -> bool:
             and not any(slot in given for slot in (*CASE_SLOTS, "merchant_id")))
 
 
-def start_case_events(problem: str, given: Dict[str, str], keep: Sequence[str] = ()) -> List[Dict[Text, Any]]:
-    """A new case: its problem; the previous case's details and conclusions forgotten.
-
-    Details the merchant `given` in this message stay; slots named in `keep` are set from `given`.
-    """
+def start_case_events(problem: str, given: Dict[str, str]) -> List[Dict[Text, Any]]:
+    """A new case: its problem; the previous case's details and conclusions forgotten,
+    except the details `given` with it."""
     events = [SlotSet("problem", problem)]
-    events += [SlotSet(slot, given.get(slot)) for slot in keep]
-    events += [SlotSet(slot, None) for slot in CASE_SLOTS if slot not in given and slot not in keep]
+    events += [SlotSet(slot, None) for slot in CASE_SLOTS if slot not in given]
     events += [SlotSet(slot, None) for slot in ("diagnosis", "explanation", "lookup", "awaiting")]
     events += [SlotSet("merchant_id_tries", 0.0), SlotSet("unknown_merchant_tries", 0.0)]
     return events
@@ -258,7 +255,9 @@ class ActionConcludeCase(SafeAction):
 
 async def answer_in_case(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
     """A question about the case already explained, or details for it (a new day or amount: look
-    again); None when the message is not about it."""
+    again); None when the message is not about it, or while the merchant id is being asked for."""
+    if tracker.active_loop.get("name"):
+        return None
     if not says_correction(tracker):  # 记错了 是周五刷的 corrects the sale, it asks nothing
         answered = answer_follow_up(dispatcher, tracker)
         if answered is not None:

@@ -18,12 +18,12 @@ class ActionFallback(SafeAction):
         return "action_fallback"
 
     async def act(self, dispatcher, tracker, domain):
-        if not tracker.active_loop.get("name"):
+        if not tracker.active_loop.get("name"):  # no case form open
             in_case = await answer_in_case(dispatcher, tracker)  # 我记错了，是昨天下午
             if in_case is not None:
                 return in_case
-        if may_be_ours(tracker) and not tracker.active_loop.get("name"):  # no case open yet
-            return ask_which_problem(dispatcher, tracker)
+            if may_be_ours(tracker):
+                return ask_which_problem(dispatcher, tracker)
         if unhelped_in_a_row(tracker) >= 2:
             dispatcher.utter_message(text=reply("not_understood_again"))
             return [SlotSet("awaiting", Awaiting.HUMAN)]

@@ -53,5 +53,4 @@ class ActionTerminalGuidance(SafeAction):
             in_case = await answer_in_case(dispatcher, tracker)  # 机器当时显示超时, after 冲正
             if in_case is not None:
                 return in_case
-        return terminal_reply(dispatcher, tracker.get_slot("error_code"),
-                              tracker.latest_message.get("text") or "")
+        return terminal_reply(dispatcher, tracker.get_slot("error_code"), text)

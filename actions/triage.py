@@ -79,11 +79,13 @@ class ActionOutOfScope(SafeAction):
         return "action_out_of_scope"
 
     async def act(self, dispatcher, tracker, domain):
-        if not tracker.active_loop.get("name"):
-            in_case = await answer_in_case(dispatcher, tracker)  # 预授权完成怎么做 after its explanation
-            if in_case is not None:
-                return in_case
-        if may_be_ours(tracker) and not tracker.active_loop.get("name"):  # a case is not already open
+        if tracker.active_loop.get("name"):  # asking for the merchant id: refuse, the form goes on
+            return refuse(dispatcher, tracker.latest_message.get("text") or "",
+                          repeated=unhelped_in_a_row(tracker) >= 2)
+        in_case = await answer_in_case(dispatcher, tracker)  # 预授权完成怎么做 after its explanation
+        if in_case is not None:
+            return in_case
+        if may_be_ours(tracker):
             return ask_which_problem(dispatcher, tracker)
         return refuse(dispatcher, tracker.latest_message.get("text") or "",
                       repeated=unhelped_in_a_row(tracker) >= 2)
@@ -118,21 +120,16 @@ class ActionTakeProblemChoice(SafeAction):
             # one refusal for question and answer; either may show where to go instead
             return refuse(dispatcher, f"{first.get('text') or ''} {answer}")
         entities = {**first.get("entities", {}), **_details_in_answer(tracker)}
-        events = [SlotSet("pending_message", None)]
+        # the case details as the first message gave them (a bare "2" is not an amount)
+        events = [SlotSet("pending_message", None)] + [SlotSet(slot, entities.get(slot)) for slot in CASE_SLOTS]
         if chosen == "terminal_error":
             code = entities.get("error_code")
-            return events + [SlotSet("error_code", code)] + _first_details(entities) + terminal_reply(
+            return events + [SlotSet("error_code", code)] + terminal_reply(
                 dispatcher, code, first.get("text") or answer)
         if chosen == "fee_inquiry":
-            return events + _first_details(entities) + fee_reply(
-                dispatcher, entities, entities.get("payment_channel"))
+            return events + fee_reply(dispatcher, entities, entities.get("payment_channel"))
         # A case problem: start it with the first message's details and ask for what is missing.
-        return events + start_case_events(chosen, entities, keep=CASE_SLOTS) + [FollowupAction("case_form")]
-
-
-def _first_details(entities: Dict[str, str]) -> List[Dict[Text, Any]]:
-    """The case details as the first message gave them (a bare "2" is not an amount)."""
-    return [SlotSet(slot, entities.get(slot)) for slot in CASE_SLOTS]
+        return events + start_case_events(chosen, entities) + [FollowupAction("case_form")]
 
 
 def _details_in_answer(tracker: Tracker) -> Dict[str, str]:
