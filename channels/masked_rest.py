@@ -1,22 +1,13 @@
-"""Rasa's REST channel, with secrets masked at the door and never a silent reply.
+"""Rasa's REST channel behind our door (`channels.door`): masked, capped, never silent.
 
-A card number, password or SMS code a merchant sends is masked before Rasa
-sees the message, so it reaches no tracker, log, ticket or model; the merchant
-is warned in the same reply. Same URL as Rasa's REST channel:
-POST /webhooks/rest/webhook {"sender": "...", "message": "..."}.
-
-Whatever breaks behind it (Redis down or refusing writes, the action server
-down or slow), the merchant gets a short apology and a way forward within
-`DZ_REPLY_DEADLINE` seconds (default 6) instead of an empty reply. A message
-that is still being worked on at the deadline goes on in the background, so
-the conversation keeps it. GET /webhooks/rest/health says whether Redis takes
-writes and the action server answers (503 when not), unlike Rasa's /status.
+Same URL as Rasa's REST channel: POST /webhooks/rest/webhook
+{"sender": "...", "message": "..."}; the conversation is `rest:<sender>`, and
+the input channel is always `rest`, whatever the client claims.
+GET /webhooks/rest/health says whether Redis takes writes and the action
+server answers (503 when not), unlike Rasa's /status.
 """
 from __future__ import annotations
 
-import asyncio
-import logging
-import os
 from typing import Any, Awaitable, Callable, Text
 
 import aiohttp
@@ -25,15 +16,8 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from daozhang.masking import mask
+from channels.door import admit
 from daozhang.redis_config import redis_settings
-from daozhang.resources import reply
-
-logger = logging.getLogger(__name__)
-
-
-def reply_deadline() -> float:
-    return float(os.environ.get("DZ_REPLY_DEADLINE", "6"))
 
 
 class MaskingRestInput(RestInput):
@@ -43,13 +27,12 @@ class MaskingRestInput(RestInput):
     def name(cls) -> Text:
         return "rest"
 
+    def _extract_input_channel(self, req: Request) -> Text:
+        return self.name()
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         async def answered(message: UserMessage) -> None:
-            result = mask(message.text or "")
-            if result.kinds:
-                message.text = result.text
-                await message.output_channel.send_text_message(message.sender_id, reply("secret_warning"))
-            await answer_in_time(on_new_message, message)
+            await admit(message, on_new_message)
 
         blueprint = super().blueprint(answered)
 
@@ -64,30 +47,6 @@ class MaskingRestInput(RestInput):
                                  status=200 if healthy else 503)
 
         return blueprint
-
-
-async def answer_in_time(on_new_message: Callable[[UserMessage], Awaitable[None]],
-                         message: UserMessage) -> None:
-    """Run Rasa on the message; apologise when it fails, says nothing, or is not done in time."""
-    collector = message.output_channel
-    said_before = len(getattr(collector, "messages", []))
-    work = asyncio.ensure_future(on_new_message(message))
-    try:
-        await asyncio.wait_for(asyncio.shield(work), timeout=reply_deadline())
-    except asyncio.TimeoutError:
-        logger.error("no reply within %ss for %s; still working on it", reply_deadline(), message.sender_id)
-        work.add_done_callback(_log_late_failure)
-        await collector.send_text_message(message.sender_id, reply("fault_slow"))
-        return
-    except Exception:  # Redis refusing writes, a lock that cannot be taken, …
-        logger.exception("message of %s could not be handled", message.sender_id)
-    if len(getattr(collector, "messages", [])) == said_before:
-        await collector.send_text_message(message.sender_id, reply("fault_silent"))
-
-
-def _log_late_failure(work: "asyncio.Future[Any]") -> None:
-    if not work.cancelled() and work.exception() is not None:
-        logger.error("a late message failed: %r", work.exception())
 
 
 async def _redis_takes_writes() -> bool:

@@ -76,3 +76,11 @@ def mask(text: str) -> Masked:
 def mask_text(text: str) -> str:
     """The masked text alone."""
     return mask(text).text
+
+
+def mask_phone(number: str) -> str:
+    """A calling number as it may be stored: 13812345678 → 138****5678."""
+    digits = "".join(ch for ch in number or "" if ch.isdigit())
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

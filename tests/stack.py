@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Optional
@@ -32,6 +33,25 @@ def http_json(url: str, payload: Optional[dict] = None, timeout: float = 30) -> 
     request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read().decode())
+
+
+# Channel secrets the test stacks run with (nothing committed configures a real deployment).
+IVR_TOKEN = "ivr-test-token"
+CHANNEL_SECRETS = {"IVR_TOKEN": IVR_TOKEN}
+
+
+def http_post(url: str, body: bytes, headers: Optional[dict] = None, timeout: float = 30) -> tuple:
+    """(status, parsed JSON or raw text) of a POST, 4xx and 5xx included."""
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, raw = error.code, error.read()
+    try:
+        return status, json.loads(raw.decode())
+    except ValueError:
+        return status, raw.decode(errors="replace")
 
 
 class Stack:
@@ -116,5 +136,11 @@ class Stack:
     def say(self, sender: str, text: str) -> list:
         return http_json(f"{self.url}/webhooks/rest/webhook", {"sender": sender, "message": text})
 
-    def tracker(self, sender: str) -> dict:
-        return http_json(f"{self.url}/conversations/{sender}/tracker")
+    def ivr(self, turn: dict, token: Optional[str] = IVR_TOKEN) -> tuple:
+        """(status, answer) of one hotline turn."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return http_post(f"{self.url}/webhooks/ivr/webhook", json.dumps(turn).encode(), headers)
+
+    def tracker(self, sender: str, channel: str = "rest") -> dict:
+        """The tracker of a channel's sender (conversation `<channel>:<sender>`)."""
+        return http_json(f"{self.url}/conversations/{channel}:{sender}/tracker")

@@ -129,7 +129,7 @@ def test_a_merchant_gets_a_diagnosis_with_real_figures(dated_stack, suffix, styl
         assert ticket["explanation"] and ticket["summary"] and ticket["status"] == "open"
         assert [t["who"] for t in ticket["transcript"]][:2] == ["merchant", "bot"]
         assert ticket["adapter_results"][0]["merchant_id"] == merchant_id
-        assert ticket["channel"] == "rest" and ticket["sender_id"] == sender
+        assert ticket["channel"] == "rest" and ticket["sender_id"] == f"rest:{sender}"
         if code == "settlement_failed_account":
             assert ticket["priority"] == "high" and "结算打款被退回" in ticket["priority_reasons"]
         else:  # the IVR and the chat conversation are the same merchant: a repeat contact
@@ -191,7 +191,7 @@ def test_a_card_number_is_masked_in_the_reply_and_in_redis(stack, store):
     sender = f"mask-{uuid.uuid4().hex[:6]}"
     reply = texts(stack.say(sender, "我的卡号是6222021234567894，密码123456，刷卡的钱没到账"))
     assert "不要发送完整卡号" in reply
-    stored = store.get(f"daozhang:tracker:{sender}")
+    stored = store.get(f"daozhang:tracker:rest:{sender}")
     assert stored and "6222021234567894" not in stored and "123456" not in stored
     assert "************7894" in stored
 

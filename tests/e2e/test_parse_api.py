@@ -57,6 +57,6 @@ def test_conversations_are_kept_in_redis(stack):
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
     stack.say(sender, "你好")
     store = redis.Redis(host=stack.redis_host, port=stack.redis_port, db=stack.redis_db)
-    assert store.exists(f"daozhang:tracker:{sender}")
+    assert store.exists(f"daozhang:tracker:rest:{sender}")
     tracker = stack.tracker(sender)
     assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == ["你好"]

@@ -1,0 +1,116 @@
+"""What every channel does with a merchant's message before Rasa sees it.
+
+One piece of code for every door (REST, WeChat, IVR, web widget), so a
+channel cannot forget a step:
+- control characters are dropped; a message with nothing left gets a clear
+  line instead of reaching the NLU;
+- a message longer than `DZ_MAX_MESSAGE_CHARS` (2,000) is cut, and the
+  merchant is told;
+- card numbers, passwords and SMS codes are masked before Rasa's own code can
+  store or log them, and the merchant is warned in the same reply;
+- the sender id is prefixed by the channel (`wechat:<openid>`), so two
+  channels never share a conversation;
+- Rasa's answer comes within `DZ_REPLY_DEADLINE` seconds (default 6), or an
+  apology does; a failure behind the door is never silence.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import unicodedata
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+from daozhang.masking import mask
+from daozhang.resources import reply
+
+logger = logging.getLogger(__name__)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+
+
+def reply_deadline() -> float:
+    return float(os.environ.get("DZ_REPLY_DEADLINE", "6"))
+
+
+def max_message_chars() -> int:
+    return int(os.environ.get("DZ_MAX_MESSAGE_CHARS", "2000"))
+
+
+def conversation_id(channel: str, sender: str) -> str:
+    """The conversation a channel's sender talks in: `<channel>:<sender>`."""
+    prefix = f"{channel}:"
+    return sender if sender.startswith(prefix) else prefix + sender
+
+
+def clean(text: Optional[str]) -> str:
+    """The text without control or invisible characters, in NFC form."""
+    return unicodedata.normalize("NFC", _CONTROL.sub("", text or "")).strip()
+
+
+class CountingOutput(OutputChannel):
+    """Forwards to the channel's own output, to the channel's own recipient, counting what is said.
+
+    Rasa addresses replies to the (prefixed) conversation id; the channel's
+    output still gets the id it knows (a socket room, an OpenID).
+    """
+
+    def __init__(self, inner: OutputChannel, recipient: Text) -> None:
+        self.inner = inner
+        self.recipient = recipient
+        self.count = 0
+
+    def name(self) -> Text:  # type: ignore[override]
+        return self.inner.name()
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        self.count += 1
+        await self.inner.send_response(self.recipient, message)
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text, **kwargs})
+
+
+async def admit(message: UserMessage, on_new_message: OnNewMessage) -> None:
+    """Clean, cap and mask the message, then let Rasa answer it in time."""
+    output = CountingOutput(message.output_channel, message.sender_id)
+    message.output_channel = output
+    message.sender_id = conversation_id(message.input_channel or "rest", message.sender_id)
+    text = clean(message.text)
+    if not text:
+        await output.send_text_message(message.sender_id, reply("empty_message"))
+        return
+    if len(text) > max_message_chars():
+        text = text[:max_message_chars()]
+        await output.send_text_message(message.sender_id, reply("message_cut", limit=max_message_chars()))
+    masked = mask(text)
+    message.text = masked.text
+    if masked.kinds:
+        await output.send_text_message(message.sender_id, reply("secret_warning"))
+    await answer_in_time(on_new_message, message, output)
+
+
+async def answer_in_time(on_new_message: OnNewMessage, message: UserMessage, output: CountingOutput) -> None:
+    """Run Rasa on the message; apologise when it fails, says nothing, or is not done in time."""
+    said_before = output.count
+    work = asyncio.ensure_future(on_new_message(message))
+    try:
+        await asyncio.wait_for(asyncio.shield(work), timeout=reply_deadline())
+    except asyncio.TimeoutError:
+        logger.error("no reply within %ss for %s; still working on it", reply_deadline(), message.sender_id)
+        work.add_done_callback(_log_late_failure)
+        await output.send_text_message(message.sender_id, reply("fault_slow"))
+        return
+    except Exception:  # Redis refusing writes, a lock that cannot be taken, …
+        logger.exception("message of %s could not be handled", message.sender_id)
+    if output.count == said_before:
+        await output.send_text_message(message.sender_id, reply("fault_silent"))
+
+
+def _log_late_failure(work: "asyncio.Future[Any]") -> None:
+    if not work.cancelled() and work.exception() is not None:
+        logger.error("a late message failed: %r", work.exception())

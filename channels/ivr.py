@@ -1,0 +1,166 @@
+"""The hotline IVR: the call centre sends the caller's ASR transcript, we answer for the ear.
+
+POST /webhooks/ivr/webhook with `Authorization: Bearer $IVR_TOKEN`:
+request `{call_id, transcript, confidence, nbest?, dtmf?, caller?}`, response
+`{messages: [{text, ssml}], action: continue | transfer | hangup, transfer?: {queue, ticket}}`.
+- `call_id` is the conversation (`ivr:<call_id>`); the calling number is only
+  ever stored masked.
+- A transcript the recogniser was unsure of is not guessed at: the best
+  `nbest` hypothesis above the threshold is taken, else the caller is asked to
+  say it again (the words never reach the NLU); after two unclear turns the
+  keypad is offered.
+- Keypad: digits answer what is being asked (a merchant id, a choice), `*`
+  repeats the last answer, `0` asks for a person.
+- A handover ends with `transfer`, the queue and the ticket, so the agent
+  takes the call with the case attached; a goodbye ends with `hangup`.
+"""
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import os
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from channels.door import admit, conversation_id
+from channels.ivr_call import BadTurn, CallMemory, IvrTurn
+from daozhang.masking import mask_phone
+from daozhang.resources import load_yaml, reply
+from daozhang.speech import for_the_ear, ssml
+from daozhang.tickets import TicketStore
+
+logger = logging.getLogger(__name__)
+
+REQUEST_HUMAN = "/request_human"
+
+
+class IvrInput(InputChannel):
+    """The call centre's webhook; served only when IVR_TOKEN is set."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "ivr"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "IvrInput":
+        settings = load_yaml("hotline.yml")
+        return cls(token=os.environ.get("IVR_TOKEN") or None,
+                   min_confidence=float(os.environ.get("IVR_MIN_CONFIDENCE") or settings["min_confidence"]))
+
+    def __init__(self, token: Optional[str], min_confidence: float) -> None:
+        self.token = token
+        self.min_confidence = min_confidence
+        self.settings = load_yaml("hotline.yml")
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        hotline = Blueprint("ivr_webhook", __name__)
+
+        @hotline.route("/", methods=["GET"])
+        async def health(_: Request) -> response.HTTPResponse:
+            return response.json({"status": "ok" if self.token else "off: IVR_TOKEN is not set"})
+
+        if not self.token:
+            logger.warning("IVR_TOKEN is not set: the hotline channel /webhooks/ivr/webhook is not served")
+            return hotline
+
+        @hotline.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> response.HTTPResponse:
+            refused = self._refused(request)
+            if refused:
+                return refused
+            try:
+                turn = IvrTurn.from_body(request.body or b"")
+            except BadTurn as error:
+                return response.json({"error": str(error)}, status=400)
+            memory = CallMemory(turn.call_id, int(self.settings["call_state_ttl_seconds"]))
+            try:
+                answer = await self._answer(turn, memory, request, on_new_message)
+            finally:
+                await memory.close()
+            return response.json(answer)
+
+        return hotline
+
+    def _refused(self, request: Request) -> Optional[response.HTTPResponse]:
+        header = request.headers.get("Authorization", "")
+        if not header:
+            return response.json({"error": "Authorization: Bearer <IVR_TOKEN> is required"}, status=401)
+        scheme, _, given = header.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), self.token.encode()):
+            return response.json({"error": "wrong token"}, status=403)
+        return None
+
+    async def _answer(self, turn: IvrTurn, memory: CallMemory, request: Request,
+                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Dict[str, Any]:
+        keypad = self.settings["keypad"]
+        keys = turn.dtmf.rstrip("#")
+        if keys == keypad["repeat"]:
+            return await memory.last_answer() or spoken([reply("ivr_nothing_to_repeat")])
+        if keys == keypad["person"]:
+            text = REQUEST_HUMAN
+        elif keys:
+            text = keys.replace("*", "")
+        else:
+            text = turn.heard(self.min_confidence)
+        if not text:
+            unclear = await memory.unclear_turn()
+            lines = [reply("ivr_say_again")]
+            if unclear >= int(self.settings["unclear_turns_before_keypad"]):
+                lines.append(reply("ivr_keypad_offer"))
+            return spoken(lines)
+        await memory.clear_turn()
+        answer = await self._bot_turn(turn, text, request, on_new_message)
+        await memory.remember_answer(answer)
+        return answer
+
+    async def _bot_turn(self, turn: IvrTurn, text: str, request: Request,
+                        on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Dict[str, Any]:
+        conversation = conversation_id(self.name(), turn.call_id)
+        tickets = TicketStore.from_environment()
+        before = await _latest_ticket(tickets, conversation)
+        collector = CollectingOutputChannel()
+        metadata = {"caller": mask_phone(turn.caller)} if turn.caller else {}
+        await admit(UserMessage(text, collector, turn.call_id, input_channel=self.name(), metadata=metadata),
+                    on_new_message)
+        answer = spoken([m["text"] for m in collector.messages if m.get("text")])
+        ticket = await _latest_ticket(tickets, conversation)
+        if ticket is not None and (before is None or ticket.ticket_id != before.ticket_id):
+            queues = self.settings["queues"]
+            answer["action"] = "transfer"
+            answer["transfer"] = {"queue": queues.get(ticket.priority, queues["normal"]), "ticket": ticket.ticket_id}
+        elif await _said_goodbye(request, conversation):
+            answer["action"] = "hangup"
+        return answer
+
+
+def spoken(lines: List[str]) -> Dict[str, Any]:
+    """The reply in the IVR's shape, every line made for the ear."""
+    messages = []
+    for line in lines:
+        words = for_the_ear(line)
+        if words:
+            messages.append({"text": words, "ssml": ssml(words)})
+    return {"messages": messages, "action": "continue"}
+
+
+async def _latest_ticket(tickets: TicketStore, conversation: str) -> Any:
+    try:
+        return await asyncio.to_thread(tickets.latest_for_sender, conversation)
+    except Exception as error:  # Redis down: the door has apologised already
+        logger.warning("tickets unavailable: %s", error)
+        return None
+
+
+async def _said_goodbye(request: Request, conversation: str) -> bool:
+    agent = getattr(request.app.ctx, "agent", None)
+    try:
+        tracker = await agent.tracker_store.retrieve(conversation)
+    except Exception as error:  # Redis down: keep the line open
+        logger.warning("tracker unavailable: %s", error)
+        return False
+    intent = (tracker.latest_message.intent or {}).get("name") if tracker else None
+    return intent == "goodbye"
