@@ -36,10 +36,35 @@ redis:
 redis-installed:
 	@scripts/ensure_redis.sh install
 
+# The web widget's chat page (web/): `npm ci` when the lock file changed, a build when the
+# sources changed, into the ignored web/dist/ that the Rasa server serves.
+.PHONY: web chromium-installed screenshots
+WEB_SOURCES := web/index.html web/vite.config.js $(shell find web/src -type f 2>/dev/null)
+
+web: web/dist/.built
+
+web/node_modules/.installed: web/package.json web/package-lock.json web/.npmrc
+	@command -v npm >/dev/null || { echo "web: npm is missing; install Node.js 20.19+ to build the chat page"; exit 1; }
+	@cd web && npm ci > ../.run/web.log 2>&1 || { tail -n 20 ../.run/web.log; exit 1; }
+	@touch $@
+
+web/dist/.built: web/node_modules/.installed $(WEB_SOURCES)
+	@cd web && npm run build > ../.run/web.log 2>&1 || { tail -n 30 ../.run/web.log; exit 1; }
+	@touch $@
+	@echo "web: chat page built into web/dist/"
+
+# Debian's chromium (and a Chinese font) for the browser test; installed when root and missing.
+chromium-installed:
+	@scripts/ensure_chromium.sh
+
+# Refreshes docs/widget-desktop.png and docs/widget-phone.png (README); not part of `make test`.
+screenshots: venv model web chromium-installed
+	DZ_WIDGET_DOCS=1 $(PY) -m pytest -q tests/e2e/test_web_widget.py
+
 model: venv
 	@$(PY) -m tools.train > /dev/null
 
-run: venv redis model
+run: venv redis model web
 	@scripts/serve.sh "$$($(PY) -m tools.train 2>/dev/null)"
 
 validate: venv
@@ -53,7 +78,7 @@ unit: venv
 lint: venv
 	@$(VENV)/bin/ruff check --quiet . && echo "ruff: clean"
 
-test: venv redis-installed model validate lint
+test: venv redis-installed model validate lint web chromium-installed
 	$(PY) -m pytest -q tests
 	$(VENV)/bin/rasa test core --stories tests/test_stories.yml --fail-on-prediction-errors \
 	  --model "$$($(PY) -m tools.train 2>/dev/null)" --out results/tmp/core > .run/test_stories.log 2>&1 \

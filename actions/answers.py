@@ -40,6 +40,8 @@ class ActionAnswerYesNo(SafeAction):
         awaiting = tracker.get_slot("awaiting")
         yes = latest_intent(tracker) == "affirm"
         corrected = any(slot in latest_entities(tracker) for slot in CORRECTABLE)
+        if awaiting == Awaiting.VERIFY:  # 不记得 / 好的 instead of the four digits: the check is asked again
+            return await conclude(dispatcher, tracker)
         if awaiting == Awaiting.CHOICE or (corrected and tracker.get_slot("merchant_id")):
             # 不对，是今天那笔 / 第二笔 / 商户号是…: look up again with what now holds
             forgotten = details_of_another_merchant(tracker)

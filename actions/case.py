@@ -23,6 +23,7 @@ from actions.common import (
     ticket_created_message,
 )
 from actions.follow_ups import answer_follow_up, says_correction
+from actions.verification import verification_gate
 from daozhang import diagnosis as dx
 from daozhang.choice import describe, pick
 from daozhang.investigation import CHOOSE, UNKNOWN_MERCHANT, investigate
@@ -130,7 +131,9 @@ class ValidateCaseForm(FormValidationAction):
             if tries >= 2:
                 dispatcher.utter_message(text=reply("merchant_id_invalid_again") + reply("offer_human"))
                 return {**events, "awaiting": Awaiting.HUMAN}
-            dispatcher.utter_message(text=reply("merchant_id_invalid", shown=value or "这条消息"))
+            # The digits are never repeated back: they may be a PIN or a code sent by mistake.
+            shown = f"您发的{len(value)}位数字" if value else "这条消息"
+            dispatcher.utter_message(text=reply("merchant_id_invalid", shown=shown))
             return events
         return {"merchant_id": value, **details_of_another_merchant(tracker)}
 
@@ -180,6 +183,9 @@ async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
         if tracker.get_slot("awaiting") != Awaiting.HUMAN:
             dispatcher.utter_message(text=reply("ask_merchant_id"))
         return []
+    gate = await verification_gate(dispatcher, tracker, merchant_id)
+    if gate is not None:
+        return gate
     amount = tracker.get_slot("amount")
     query = dict(txn_date=_date(tracker.get_slot("txn_date")), amount=_decimal(amount),
                  also_amounts=[a for a in map(_decimal, amounts_said_with(tracker, amount)) if a],

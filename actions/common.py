@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from daozhang.adapters import adapter_from_environment
 from daozhang.masking import mask_text
-from daozhang.resources import reply
+from daozhang.resources import load_yaml, reply
 from daozhang.tickets import Ticket, TicketStore
 
 logger = logging.getLogger(__name__)
@@ -27,6 +27,7 @@ class Awaiting:
     PROBLEM = "problem"          # which kind of problem (the clarifying question)
     PROBLEM_AGAIN = "problem_again"  # the same, asked a second time
     ERROR_CODE = "error_code"    # 屏幕上显示的错误码是什么？
+    VERIFY = "verify"            # 结算卡或注册手机号的后四位？
 
 
 # The sandbox is loaded once, when the action server starts (its dates count from that day).
@@ -53,15 +54,34 @@ class SafeAction(Action, metaclass=abc.ABCMeta):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         try:
-            return await self.act(dispatcher, tracker, domain)
+            events = await self.act(dispatcher, tracker, domain)
         except Exception:  # the merchant must get an answer whatever broke
             logger.exception("action %s failed", self.name())
             dispatcher.utter_message(text=reply("apology"))
             return []
+        add_yes_no_buttons(dispatcher, events)
+        return events
+
+
+def add_yes_no_buttons(dispatcher: CollectingDispatcher, events: List[Dict[Text, Any]]) -> None:
+    """A yes/no question (solved? a ticket? a person?) gets two buttons where the channel shows them."""
+    asked = [e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == "awaiting"]
+    titles = load_yaml("wording.yml")["yes_no_buttons"].get(asked[-1]) if asked and asked[-1] else None
+    if titles and dispatcher.messages and not dispatcher.messages[-1].get("buttons"):
+        yes, no = titles
+        dispatcher.messages[-1]["buttons"] = [{"title": yes, "payload": "/affirm"}, {"title": no, "payload": "/deny"}]
 
 
 def latest_intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def latest_metadata(tracker: Tracker) -> Dict[str, Any]:
+    """What the channel's door attached to the latest message (verification result, trusted ids)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return event.get("metadata") or {}
+    return {}
 
 
 def latest_entities(tracker: Tracker) -> Dict[str, str]:

@@ -4,10 +4,15 @@ One piece of code for every door (REST, WeChat, IVR, web widget), so a
 channel cannot forget a step:
 - control characters are dropped; a message with nothing left gets a clear
   line instead of reaching the NLU;
-- a message longer than `DZ_MAX_MESSAGE_CHARS` (2,000) is cut, and the
+- a message longer than `max_message_chars` (2,000) is cut, and the
   merchant is told;
+- a burst from one conversation (more than `burst.messages` in
+  `burst.seconds`, daozhang/data/limits.yml) gets a short "slow down" line
+  instead of a bot turn, counted in Redis so every process agrees;
 - card numbers, passwords and SMS codes are masked before Rasa's own code can
   store or log them, and the merchant is warned in the same reply;
+- the answer to the verification question is checked and masked
+  (`channels.verification_step`);
 - the sender id is prefixed by the channel (`wechat:<openid>`), so two
   channels never share a conversation;
 - Rasa's answer comes within `DZ_REPLY_DEADLINE` seconds (default 6), or an
@@ -19,13 +24,17 @@ import asyncio
 import logging
 import os
 import re
+import time
 import unicodedata
+import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from channels.verification_step import verification_step
 from daozhang.masking import mask
-from daozhang.resources import reply
+from daozhang.redis_config import redis_settings
+from daozhang.resources import load_yaml, reply
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +47,40 @@ def reply_deadline() -> float:
 
 
 def max_message_chars() -> int:
-    return int(os.environ.get("DZ_MAX_MESSAGE_CHARS", "2000"))
+    return int(os.environ.get("DZ_MAX_MESSAGE_CHARS") or load_yaml("limits.yml")["max_message_chars"])
+
+
+def burst_limit() -> Optional[int]:
+    """Messages a conversation may send per window; None when switched off (DZ_RATE_LIMIT=off)."""
+    setting = os.environ.get("DZ_RATE_LIMIT") or str(load_yaml("limits.yml")["burst"]["messages"])
+    return None if setting.lower() in ("off", "0", "none") else int(setting)
+
+
+_REDIS: Dict[str, Any] = {}
+
+
+async def within_burst_limit(conversation: str) -> bool:
+    """Counts the message in its window; False when the conversation sent too many. Redis down: allowed."""
+    limit = burst_limit()
+    if limit is None:
+        return True
+    seconds = int(load_yaml("limits.yml")["burst"]["seconds"])
+    if "client" not in _REDIS:
+        import redis.asyncio as aioredis
+
+        _REDIS["client"] = aioredis.Redis(**redis_settings(), socket_timeout=1, socket_connect_timeout=1)
+    key, now = f"daozhang:burst:{conversation}", time.time()
+    try:  # a sliding window: the messages of the last `seconds`, whenever the burst starts
+        pipe = _REDIS["client"].pipeline(transaction=True)
+        pipe.zremrangebyscore(key, 0, now - seconds)
+        pipe.zadd(key, {f"{now:.6f}-{uuid.uuid4().hex[:6]}": now})
+        pipe.zcard(key)
+        pipe.expire(key, seconds)
+        count = (await pipe.execute())[2]
+    except Exception as error:  # Redis down: the door's deadline still protects the merchant
+        logger.warning("burst limit not counted: %s", error)
+        return True
+    return count <= limit
 
 
 def conversation_id(channel: str, sender: str) -> str:
@@ -80,6 +122,9 @@ async def admit(message: UserMessage, on_new_message: OnNewMessage) -> None:
     output = CountingOutput(message.output_channel, message.sender_id)
     message.output_channel = output
     message.sender_id = conversation_id(message.input_channel or "rest", message.sender_id)
+    if not await within_burst_limit(message.sender_id):
+        await output.send_text_message(message.sender_id, reply("too_fast"))
+        return
     text = clean(message.text)
     if not text:
         await output.send_text_message(message.sender_id, reply("empty_message"))
@@ -88,9 +133,13 @@ async def admit(message: UserMessage, on_new_message: OnNewMessage) -> None:
         text = text[:max_message_chars()]
         await output.send_text_message(message.sender_id, reply("message_cut", limit=max_message_chars()))
     masked = mask(text)
-    message.text = masked.text
     if masked.kinds:
         await output.send_text_message(message.sender_id, reply("secret_warning"))
+    message.metadata = dict(message.metadata or {})
+    message.text, answered = await verification_step(message.sender_id, masked.text, message.metadata)
+    if answered:
+        await output.send_text_message(message.sender_id, answered)
+        return
     await answer_in_time(on_new_message, message, output)
 
 

@@ -17,7 +17,6 @@ request `{call_id, transcript, confidence, nbest?, dtmf?, caller?}`, response
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 import os
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
@@ -26,8 +25,10 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from channels.auth import bearer_refusal
 from channels.door import admit, conversation_id
 from channels.ivr_call import BadTurn, CallMemory, IvrTurn
+from channels.verification_step import note_caller
 from daozhang.masking import mask_phone
 from daozhang.resources import load_yaml, reply
 from daozhang.speech import for_the_ear, ssml
@@ -69,7 +70,7 @@ class IvrInput(InputChannel):
 
         @hotline.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> response.HTTPResponse:
-            refused = self._refused(request)
+            refused = bearer_refusal(request, self.token, "IVR_TOKEN")
             if refused:
                 return refused
             try:
@@ -84,15 +85,6 @@ class IvrInput(InputChannel):
             return response.json(answer)
 
         return hotline
-
-    def _refused(self, request: Request) -> Optional[response.HTTPResponse]:
-        header = request.headers.get("Authorization", "")
-        if not header:
-            return response.json({"error": "Authorization: Bearer <IVR_TOKEN> is required"}, status=401)
-        scheme, _, given = header.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), self.token.encode()):
-            return response.json({"error": "wrong token"}, status=403)
-        return None
 
     async def _answer(self, turn: IvrTurn, memory: CallMemory, request: Request,
                       on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Dict[str, Any]:
@@ -124,6 +116,8 @@ class IvrInput(InputChannel):
         before = await _latest_ticket(tickets, conversation)
         collector = CollectingOutputChannel()
         metadata = {"caller": mask_phone(turn.caller)} if turn.caller else {}
+        if turn.caller:  # calling from the registered phone verifies the merchant
+            await asyncio.to_thread(note_caller, conversation, turn.caller)
         await admit(UserMessage(text, collector, turn.call_id, input_channel=self.name(), metadata=metadata),
                     on_new_message)
         answer = spoken([m["text"] for m in collector.messages if m.get("text")])

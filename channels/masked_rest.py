@@ -1,40 +1,75 @@
-"""Rasa's REST channel behind our door (`channels.door`): masked, capped, never silent.
+"""Rasa's REST channel behind our door (`channels.door`): strict, masked, capped, never silent.
 
 Same URL as Rasa's REST channel: POST /webhooks/rest/webhook
-{"sender": "...", "message": "..."}; the conversation is `rest:<sender>`, and
-the input channel is always `rest`, whatever the client claims.
+{"sender": "...", "message": "...", "metadata"?: {...}}.
+- With RASA_TOKEN set, `Authorization: Bearer $RASA_TOKEN` is required.
+- The conversation is `rest:<sender>`; a missing, non-string or absurdly long
+  sender or message, or a body that is not a JSON object, is a clean 400 and
+  nothing is stored (no shared `default` conversation).
+- The input channel is always `rest`, whatever the client claims; of the
+  client's metadata only `verified_merchant_id` is kept, and only from an
+  authenticated client (the acquirer's own app, which verified the merchant).
 GET /webhooks/rest/health says whether Redis takes writes and the action
 server answers (503 when not), unlike Rasa's /status.
 """
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Text
+import json
+import os
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 import aiohttp
-from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.rest import RestInput
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from channels.auth import bearer_refusal
 from channels.door import admit
 from daozhang.redis_config import redis_settings
 
+MAX_SENDER_CHARS = 128
+TRUSTED_METADATA = "verified_merchant_id"
 
-class MaskingRestInput(RestInput):
-    """REST input that masks secrets, warns about them, and always answers in time."""
+
+class BadRequest(ValueError):
+    """The body is not a message we can take; the text says why."""
+
+
+class MaskingRestInput(InputChannel):
+    """REST input that checks its caller and its body, then lets the door do the rest."""
 
     @classmethod
     def name(cls) -> Text:
         return "rest"
 
-    def _extract_input_channel(self, req: Request) -> Text:
-        return self.name()
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "MaskingRestInput":
+        return cls(token=os.environ.get("RASA_TOKEN") or None)
+
+    def __init__(self, token: Optional[str] = None) -> None:
+        self.token = token
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        async def answered(message: UserMessage) -> None:
-            await admit(message, on_new_message)
+        blueprint = Blueprint("rest_webhook", __name__)
 
-        blueprint = super().blueprint(answered)
+        @blueprint.route("/", methods=["GET"])
+        async def alive(_: Request) -> response.HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @blueprint.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> response.HTTPResponse:
+            if self.token:
+                refused = bearer_refusal(request, self.token, "RASA_TOKEN")
+                if refused:
+                    return refused
+            try:
+                sender, text, metadata = self._read(request.body or b"")
+            except BadRequest as error:
+                return response.json({"error": str(error)}, status=400)
+            collector = CollectingOutputChannel()
+            await admit(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata),
+                        on_new_message)
+            return response.json(collector.messages)
 
         @blueprint.route("/health", methods=["GET"])
         async def health(request: Request) -> response.HTTPResponse:
@@ -47,6 +82,26 @@ class MaskingRestInput(RestInput):
                                  status=200 if healthy else 503)
 
         return blueprint
+
+    def _read(self, body: bytes) -> "tuple[str, str, Dict[str, Any]]":
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as error:
+            raise BadRequest("the body must be JSON in UTF-8") from error
+        if not isinstance(data, dict):
+            raise BadRequest("the body must be a JSON object")
+        sender, text = data.get("sender"), data.get("message")
+        if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS \
+                or not sender.isprintable():
+            raise BadRequest(f"sender must be a printable string of 1 to {MAX_SENDER_CHARS} characters")
+        if not isinstance(text, str):
+            raise BadRequest("message must be a string")
+        metadata = data.get("metadata") or {}
+        if not isinstance(metadata, dict):
+            raise BadRequest("metadata must be a JSON object")
+        trusted = metadata.get(TRUSTED_METADATA)
+        kept = {TRUSTED_METADATA: trusted} if self.token and isinstance(trusted, str) else {}
+        return sender.strip(), text, kept
 
 
 async def _redis_takes_writes() -> bool:

@@ -15,14 +15,18 @@ from daozhang.text.numerals import SPOKEN_DIGITS
 
 _DIGIT = "0-9０-９" + "".join(SPOKEN_DIGITS)
 _DIGIT_RUN = re.compile(f"[{_DIGIT}](?:[{_DIGIT} \\-]*[{_DIGIT}])?")
-_SECRET = re.compile(
-    r"(?P<cue>(?:支付|取款|交易|银行卡|登录)?密码|验证码|校验码|动态码|短信码|CVV2?|CVN2?|cvv2?|cvn2?|安全码|"
-    r"卡背面?(?:后)?三位|背面三位)"
-    r"(?P<sep>\s*(?:是|为|:|：|=)?\s*)"
-    f"(?P<secret>[{_DIGIT}A-Za-z]{{3,8}})"
-)
+# What announces a secret, however it is written: 取款PIN, 支付口令, 登录密码, 动态码, 短信里的数字 …
+_CUE = (r"(?:(?:支付|取款|交易|银行卡|登录|登陆|查询|网银|手机银行|卡|开机|账户|账号|动态)?密码|口令|"
+        r"[Pp][Ii][Nn]码?|验证码|校验码|动态码|短信码|短信(?:里|上)(?:面)?的?(?:数字|号码|码)|安全码|"
+        r"[Cc][Vv][Vv]2?|[Cc][Vv][Nn]2?|卡背面?的?(?:后)?三位数?|背面三位数?)")
+_SEPARATOR = r"[\s:：=]*(?:我?(?:设的|设置的|改成了?|就|应该)?(?:是|为)|(?:改|设|设置)成了?)?[\s:：=]*"
+# The secret itself: digits (written, full-width or spoken) and letters, maybe spaced out: 1 2 3 4 5 6.
+_SECRET_CHAR = f"[{_DIGIT}A-Za-zＡ-Ｚａ-ｚ]"
+_SECRET = re.compile(f"(?P<cue>{_CUE})(?P<sep>{_SEPARATOR})"
+                     f"(?P<secret>{_SECRET_CHAR}(?:[ \\-.·]?{_SECRET_CHAR}){{2,31}})")
 
 CARD_NUMBER, SECRET = "card_number", "secret"
+
 
 @dataclass(frozen=True)
 class Masked:
@@ -81,6 +85,8 @@ def mask_text(text: str) -> str:
 def mask_phone(number: str) -> str:
     """A calling number as it may be stored: 13812345678 → 138****5678."""
     digits = "".join(ch for ch in number or "" if ch.isdigit())
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
     if len(digits) < 7:
         return "*" * len(digits)
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

@@ -15,6 +15,7 @@ class Merchant:
     card_bank: Optional[str] = None
     card_last4: Optional[str] = None
     missing: Tuple[str, ...] = ()    # steps not finished (实名认证, 结算卡绑定)
+    registered_phone: Optional[str] = None  # the phone the merchant registered with (verification)
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def http_json(url: str, payload: Optional[dict] = None, timeout: float = 30) -> object:
+def http_json(url: str, payload: Optional[dict] = None, timeout: float = 30, headers: Optional[dict] = None) -> object:
     data = json.dumps(payload).encode() if payload is not None else None
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json", **(headers or {})})
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read().decode())
 
@@ -57,8 +57,10 @@ def http_post(url: str, body: bytes, headers: Optional[dict] = None, timeout: fl
 class Stack:
     """The servers a merchant's message really goes through."""
 
-    def __init__(self, workdir: Path, redis_port: Optional[int] = None, redis_db: int = 9, **env: str) -> None:
+    def __init__(self, workdir: Path, redis_port: Optional[int] = None, redis_db: int = 9,
+                 token: Optional[str] = None, debug: bool = False, **env: str) -> None:
         """`redis_port`: a Redis of this stack's own; `redis_db`: its database (flushed at start);
+        `token`: RASA_TOKEN, as `make run` passes it; `debug`: both servers log at debug level;
         `env`: settings for both servers (DZ_TODAY pins the day)."""
         self.model = model_path()
         if not self.model.exists():
@@ -69,7 +71,9 @@ class Stack:
         self.redis_host = os.environ.get("REDIS_HOST", "localhost")
         self.redis_port = redis_port or int(os.environ.get("REDIS_PORT", "6379"))
         self.redis_db = redis_db
-        self.env = env
+        self.env = {**env, **({"RASA_TOKEN": token} if token else {})}
+        self.token = token
+        self.debug = debug
         self.processes = []
 
     def _endpoints(self) -> Path:
@@ -90,10 +94,11 @@ class Stack:
         logs = self.workdir
         self.processes.append(subprocess.Popen(
             [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port),
-             "--actions", "actions"],
+             "--actions", "actions", *(["--debug"] if self.debug else [])],
             cwd=ROOT, env=env, stdout=open(logs / "actions.log", "w"), stderr=subprocess.STDOUT))
         self.processes.append(subprocess.Popen(
-            [str(BIN / "rasa"), "run", "--enable-api", "--port", str(self.rasa_port),
+            [str(BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1", "--port", str(self.rasa_port),
+             *(["--auth-token", self.token] if self.token else []), *(["--debug"] if self.debug else []),
              "--model", str(self.model), "--endpoints", str(self._endpoints()),
              "--credentials", str(ROOT / "credentials.yml")],
             cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "w"), stderr=subprocess.STDOUT))
@@ -106,7 +111,7 @@ class Stack:
             if any(p.poll() is not None for p in self.processes):
                 break
             try:
-                status = http_json(f"{self.url}/status", timeout=2)
+                status = http_json(self._api("/status"), timeout=2)
                 if status.get("model_file"):
                     http_json(f"http://127.0.0.1:{self.action_port}/health", timeout=2)
                     return
@@ -130,11 +135,17 @@ class Stack:
     def action_server(self) -> subprocess.Popen:
         return self.processes[0]
 
-    def parse(self, text: str) -> dict:
-        return http_json(f"{self.url}/model/parse", {"text": text})
+    def _api(self, path: str) -> str:
+        """A URL of Rasa's HTTP API, with the token it was started with (a query parameter)."""
+        return f"{self.url}{path}" + (f"?token={self.token}" if self.token else "")
 
-    def say(self, sender: str, text: str) -> list:
-        return http_json(f"{self.url}/webhooks/rest/webhook", {"sender": sender, "message": text})
+    def parse(self, text: str) -> dict:
+        return http_json(self._api("/model/parse"), {"text": text})
+
+    def say(self, sender: str, text: str, metadata: Optional[dict] = None) -> list:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        payload = {"sender": sender, "message": text, **({"metadata": metadata} if metadata else {})}
+        return http_json(f"{self.url}/webhooks/rest/webhook", payload, headers=headers)
 
     def ivr(self, turn: dict, token: Optional[str] = IVR_TOKEN) -> tuple:
         """(status, answer) of one hotline turn."""
@@ -143,4 +154,4 @@ class Stack:
 
     def tracker(self, sender: str, channel: str = "rest") -> dict:
         """The tracker of a channel's sender (conversation `<channel>:<sender>`)."""
-        return http_json(f"{self.url}/conversations/{channel}:{sender}/tracker")
+        return http_json(self._api(f"/conversations/{channel}:{sender}/tracker"))

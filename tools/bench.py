@@ -1,5 +1,6 @@
 """Benchmark: model load time, parse latency, memory, normaliser speed,
-sandbox investigation latency and ticket creation against the real Redis.
+sandbox investigation latency, parse time by message length (linear: a long
+message must not stall the server) and ticket creation against the real Redis.
 
 Figures, not assertions: `make bench` prints them and writes
 results/bench.json. Parse latency is measured in-process on every held-out
@@ -71,6 +72,20 @@ def _ticket_create_ms(count: int) -> float:
     return elapsed
 
 
+LONG_MESSAGE = "老板你好我昨天在店里用POS机刷了两千三百块钱到现在还没到账商户号898310000000003麻烦帮我查一下，"
+
+
+async def _parse_ms_by_length(agent, lengths=(500, 1000, 2000, 4000, 8000)):
+    """Parse time of one long message per length: it must grow linearly (the door caps at 2,000)."""
+    figures = {}
+    for length in lengths:
+        text = (LONG_MESSAGE * (length // len(LONG_MESSAGE) + 1))[:length]
+        started = time.perf_counter()
+        await agent.parse_message(text)
+        figures[str(length)] = round((time.perf_counter() - started) * 1000, 1)
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, required=True)
@@ -100,6 +115,7 @@ def main() -> int:
         "parse_ms_p95": round(_percentile(latencies, 0.95), 2),
         "parse_ms_max": round(max(latencies), 2),
         "normalise_us_mean": round(normalise_us, 1),
+        "parse_ms_by_chars": asyncio.run(_parse_ms_by_length(agent)),
         "sandbox_investigation_ms_mean": round(_investigation_ms(20), 3),
         "ticket_create_ms_mean": round(_ticket_create_ms(200), 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -16,6 +16,9 @@ class LookupUnavailable(Exception):
 class TransactionStatusAdapter(abc.ABC):
     """Find a merchant, its transactions in a date range, a transaction's settlement."""
 
+    # Fake merchants (the sandbox, a demo): verification is off unless DZ_VERIFY=1.
+    demo: bool = False
+
     @abc.abstractmethod
     async def find_merchant(self, merchant_id: str) -> Optional[Merchant]:
         """The merchant, or None when the id is unknown."""
@@ -37,6 +40,7 @@ class _TimeoutGuard(TransactionStatusAdapter):
 
     def __init__(self, inner: TransactionStatusAdapter, seconds: float) -> None:
         self._inner, self._seconds = inner, seconds
+        self.demo = inner.demo
 
     async def _guard(self, call):
         try:

@@ -31,6 +31,8 @@ def _at(today: date, day: int, clock: str) -> datetime:
 class SandboxAdapter(TransactionStatusAdapter):
     """In-memory store of the sandbox scenarios, dated from `today`."""
 
+    demo = True
+
     def __init__(self, today: Optional[date] = None, data: Optional[dict] = None) -> None:
         self.today = today or today_in_shanghai()
         raw = data or load_yaml("sandbox.yml")
@@ -45,7 +47,7 @@ class SandboxAdapter(TransactionStatusAdapter):
         card = entry.get("settlement_card") or {}
         self._merchants[merchant_id] = Merchant(
             merchant_id, entry["name"], entry["status"], card.get("bank"), card.get("last4"),
-            tuple(entry.get("missing") or ()))
+            tuple(entry.get("missing") or ()), entry.get("registered_phone"))
         if entry.get("stall"):
             self._stalling.add(merchant_id)
         batches = entry.get("batches") or {}

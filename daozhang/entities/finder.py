@@ -135,9 +135,10 @@ class EntityFinder:
     @staticmethod
     def _shaped_entities(doc) -> List[Entity]:
         found = []
+        whole = doc.text  # spaCy builds Doc.text on every access: once per message keeps this linear
         for token in doc:
             text = token.text
-            before = doc.text[max(0, token.idx - 4):token.idx].rstrip()
+            before = whole[max(0, token.idx - 4):token.idx].rstrip()
             following = doc[token.i + 1].text if token.i + 1 < len(doc) else ""
             if BARE_AMOUNT.match(text) and not NOT_AMOUNT_AFTER.match(following) \
                     and not NOT_BARE_AMOUNT_BEFORE.search(before) and float(text) > 0:
@@ -159,11 +160,12 @@ class EntityFinder:
     @staticmethod
     def _date_entities(doc, today: date) -> List[Entity]:
         found = []
-        for match in dates.DATE_PATTERN.finditer(doc.text):
+        whole = doc.text
+        for match in dates.DATE_PATTERN.finditer(whole):
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             resolved = dates.resolve(match, today)
-            if (span is None or resolved is None or dates.is_only_a_reference_point(match, doc.text)
-                    or dates.names_a_day_to_come(match, doc.text)):
+            if (span is None or resolved is None or dates.is_only_a_reference_point(match, whole)
+                    or dates.names_a_day_to_come(match, whole)):
                 continue
             found.append(Entity("txn_date", resolved.isoformat(), span.start_char,
                                 span.end_char, "date"))

@@ -58,3 +58,26 @@ def test_a_failing_action_apologises_instead_of_failing():
     dispatcher = CollectingDispatcher()
     assert asyncio.run(Broken().run(dispatcher, tracker(), {})) == []
     assert dispatcher.messages[0]["text"] == reply("apology") and "转人工" in reply("apology")
+
+
+def test_a_yes_no_question_gets_two_buttons_and_other_answers_none():
+    from rasa_sdk.events import SlotSet
+
+    class AsksSolved(SafeAction):
+        def name(self):
+            return "asks_solved"
+
+        async def act(self, dispatcher, tracker, domain):
+            dispatcher.utter_message(text="问题解决了吗？")
+            return [SlotSet("awaiting", "solved")]
+
+    class JustSays(AsksSolved):
+        async def act(self, dispatcher, tracker, domain):
+            dispatcher.utter_message(text="好的")
+            return [SlotSet("awaiting", None)]
+
+    asked, said = CollectingDispatcher(), CollectingDispatcher()
+    asyncio.run(AsksSolved().run(asked, tracker(), {}))
+    asyncio.run(JustSays().run(said, tracker(), {}))
+    assert [b["payload"] for b in asked.messages[-1]["buttons"]] == ["/affirm", "/deny"]
+    assert not said.messages[-1].get("buttons")

@@ -1,7 +1,7 @@
 """Card numbers, passwords and SMS codes never survive masking."""
 import pytest
 
-from daozhang.masking import CARD_NUMBER, SECRET, mask
+from daozhang.masking import CARD_NUMBER, SECRET, mask, mask_phone
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -37,3 +37,32 @@ def test_passwords_and_codes_are_masked(text, expected):
     result = mask(text)
     assert result.text == expected
     assert SECRET in result.kinds
+
+
+# Phrasings a security reviewer tried as a new user would (issue 14), and more of the same kind.
+@pytest.mark.parametrize("text, expected", [
+    ("密码是 1 2 3 4 5 6", "密码是 ******"),
+    ("取款PIN 246810", "取款PIN ******"),
+    ("支付口令 654321", "支付口令 ******"),
+    ("短信里的数字是834211", "短信里的数字是******"),
+    ("登录密码是abc12345", "登录密码是******"),
+    ("密码：１２３４５６", "密码：******"),
+    ("密码是六五四三二一", "密码是******"),
+    ("动态码 8 8 4 8，帮我看看", "动态码 ******，帮我看看"),
+    ("我的pin是 2468", "我的pin是 ******"),
+    ("我把密码改成了135790", "我把密码改成了******"),
+    ("卡背面三位是 321", "卡背面三位是 ******"),
+])
+def test_secrets_are_masked_however_they_are_written(text, expected):
+    assert mask(text).text == expected and SECRET in mask(text).kinds
+
+
+@pytest.mark.parametrize("text", ["密码忘了怎么办", "验证码一直收不到", "密码三次输错了", "PIN码错误",
+                                  "刷了2300块 密码正确", "动态码六位数是吗"])
+def test_talk_about_secrets_without_one_is_left_alone(text):
+    assert mask(text).text == text and not mask(text).kinds
+
+
+def test_a_calling_number_keeps_only_its_ends():
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_phone("+86 138-1234-5678") == "138****5678"

@@ -1,0 +1,59 @@
+"""The check before a merchant's transactions are explained (rules: daozhang.verification).
+
+The door has already checked and masked the answer; here the bot asks the
+question, says how the check went, and lets the case go on once it passed.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import ADAPTER, Awaiting, latest_metadata
+from daozhang.adapters.base import LookupUnavailable
+from daozhang.resources import reply
+from daozhang.verification import FAILED, LOCKED, PASSED, UNAVAILABLE, Verifier, verification_required
+
+TRUSTED = "verified_merchant_id"  # set only by an authenticated integration (channels/masked_rest.py)
+
+
+def _trusted_merchant(tracker: Tracker) -> Optional[str]:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user" and (event.get("metadata") or {}).get(TRUSTED):
+            return event["metadata"][TRUSTED]
+    return None
+
+
+async def verification_gate(dispatcher: CollectingDispatcher, tracker: Tracker,
+                            merchant_id: str) -> Optional[List[Dict[Text, Any]]]:
+    """None when the conversation may hear about `merchant_id`; else the events of asking (again)."""
+    if not verification_required(ADAPTER):
+        return None
+    verifier = Verifier.from_environment(ADAPTER)
+    conversation = tracker.sender_id
+    result = (latest_metadata(tracker).get("verification") or {})
+    try:
+        if await verifier.is_verified(conversation, merchant_id, _trusted_merchant(tracker)):
+            if result.get("result") == PASSED:
+                dispatcher.utter_message(text=reply("verify_passed"))
+            return None
+        if await ADAPTER.find_merchant(merchant_id) is None:
+            return None  # an unknown id: the lookup says so, and there is nothing to protect
+    except LookupUnavailable:
+        return None  # the lookup will say the backend is unavailable
+    if verifier.locked(merchant_id) or result.get("result") == LOCKED:
+        dispatcher.utter_message(text=reply("verify_locked") + reply("offer_human"))
+        return [SlotSet("awaiting", Awaiting.HUMAN)]
+    verifier.ask(conversation, merchant_id)
+    if result.get("result") == FAILED:
+        text = reply("verify_failed", remaining=result.get("remaining", 1))
+    elif result.get("result") == UNAVAILABLE:
+        text = reply("verify_unavailable")
+    elif tracker.get_slot("awaiting") == Awaiting.VERIFY:
+        text = reply("verify_ask_again")
+    else:
+        text = reply("verify_ask")
+    dispatcher.utter_message(text=text)
+    return [SlotSet("awaiting", Awaiting.VERIFY)]

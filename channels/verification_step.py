@@ -1,0 +1,53 @@
+"""The door's part of merchant verification (the rules are in daozhang.verification).
+
+When the bot has asked this conversation for the check, the four digits of the
+answer are checked here and masked before Rasa sees the message: the tracker,
+logs and tickets only ever hold `****`, and the result travels to the actions
+in the message's metadata (`verification`). "解绑" forgets a binding.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Dict, Optional, Tuple
+
+from daozhang.adapters.registry import adapter_from_environment
+from daozhang.resources import reply
+from daozhang.verification import Verifier, answer_digits, is_unbind_request, mask_answer
+
+logger = logging.getLogger(__name__)
+_VERIFIER: Dict[str, Verifier] = {}
+
+
+def verifier() -> Verifier:
+    if "one" not in _VERIFIER:
+        _VERIFIER["one"] = Verifier.from_environment(adapter_from_environment())
+    return _VERIFIER["one"]
+
+
+async def verification_step(conversation: str, text: str,
+                            metadata: Dict[str, Any]) -> Tuple[str, Optional[str]]:
+    """(the text to pass on, or a reply that answers the message at the door)."""
+    try:
+        if is_unbind_request(text):
+            unbound = await asyncio.to_thread(verifier().unbind, conversation)
+            return text, reply("unbound" if unbound else "nothing_bound")
+        if not await asyncio.to_thread(verifier().pending, conversation):
+            return text, None
+        digits = answer_digits(text)
+        if digits is None:
+            return text, None
+        result = await verifier().answer(conversation, digits)
+    except Exception as error:  # Redis down: the message goes on; the actions ask again later
+        logger.warning("verification step skipped: %s", error)
+        return text, None
+    metadata["verification"] = {"result": result.result, "remaining": result.remaining}
+    return mask_answer(text), None
+
+
+def note_caller(conversation: str, number: str) -> None:
+    """The hotline's calling number, kept only as a fingerprint for the check."""
+    try:
+        verifier().note_caller(conversation, number)
+    except Exception as error:  # Redis down: the caller is asked the check instead
+        logger.warning("caller not noted: %s", error)

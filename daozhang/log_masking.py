@@ -1,0 +1,60 @@
+"""Whatever reaches a log is masked too.
+
+The channels mask a message at the door, before Rasa sees it; this is the net
+under that: any log record (ours, Rasa's, sanic's, at any level) has its card
+numbers, passwords and codes masked when it is created, and so do the
+structured events Rasa logs through structlog before they are rendered as JSON
+(where 密码 would already be an escape sequence).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Dict
+
+from daozhang.masking import mask_text
+
+_INSTALLED = "_daozhang_masking"
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_masked(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    return value
+
+
+def _masking_factory(previous: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a record whose arguments do not fit its format: logging reports it
+            return record
+        masked = mask_text(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return record
+
+    setattr(factory, _INSTALLED, True)
+    return factory
+
+
+def mask_structlog_event(_logger: Any, _method: str, event: Dict[str, Any]) -> Dict[str, Any]:
+    """A structlog processor: every string in the event, masked."""
+    return _masked(event)
+
+
+def install() -> None:
+    """Mask every log record of this process from now on (safe to call more than once)."""
+    if not getattr(logging.getLogRecordFactory(), _INSTALLED, False):
+        logging.setLogRecordFactory(_masking_factory(logging.getLogRecordFactory()))
+    try:
+        import structlog
+    except ImportError:  # pragma: no cover - Rasa always brings it
+        return
+    processors = list(structlog.get_config().get("processors", []))
+    if mask_structlog_event not in processors:
+        structlog.configure(processors=[mask_structlog_event, *processors])

@@ -1,0 +1,169 @@
+"""Who may hear about a merchant's money: the one-time check, bindings and lock-outs.
+
+Typing a 15-digit id must not be enough to learn a merchant's sales. Before a
+lookup is explained, the conversation proves it is the merchant's in one of
+four ways: a trusted integration vouches for it; a WeChat OpenID bound by an
+earlier check; a caller whose number is the merchant's registered phone; or
+the check itself (the last four digits of the settlement card or of the
+registered phone, from the adapter). Three failed checks lock the merchant id
+for 30 minutes whoever tries. Everything lives in Redis so every process
+agrees; the caller's number is kept only as a keyed fingerprint.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Optional
+
+import redis
+
+from daozhang.adapters.base import LookupUnavailable, TransactionStatusAdapter
+from daozhang.redis_config import redis_settings
+from daozhang.resources import load_yaml
+from daozhang.text.normalise import FULLWIDTH
+from daozhang.text.numerals import SPOKEN_DIGITS
+
+PASSED, FAILED, LOCKED, UNAVAILABLE = "passed", "failed", "locked", "unavailable"
+_SPOKEN = str.maketrans({ch: digit for ch, digit in SPOKEN_DIGITS.items()})
+_FOUR_DIGITS = re.compile(r"(?<![\d*])(\d)\s?(\d)\s?(\d)\s?(\d)(?!\s?\d)(?!\s*(?:块|元|号|月|日|点|笔|天))")
+_MAX_ANSWER_CHARS = 40
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    result: str
+    remaining: int = 0
+
+
+def settings() -> dict:
+    return load_yaml("verification.yml")
+
+
+def verification_required(adapter: TransactionStatusAdapter) -> bool:
+    """Always with a real backend; with fake merchants only when DZ_VERIFY=1."""
+    return not getattr(adapter, "demo", False) or os.environ.get("DZ_VERIFY") == "1"
+
+
+def answer_digits(text: str) -> Optional[str]:
+    """The four digits a short answer to the check holds (尾号5566, 5 5 6 6, 五五六六, ****5566)."""
+    if not text or len(text) > _MAX_ANSWER_CHARS:
+        return None
+    found = _FOUR_DIGITS.findall(text.translate(FULLWIDTH).translate(_SPOKEN))
+    tail = re.search(r"\*+(\d{4})(?!\d)", text)  # a card number the door masked: its last four
+    candidates = ["".join(groups) for groups in found] + ([tail.group(1)] if tail else [])
+    return candidates[-1] if len(set(candidates)) == 1 else None
+
+
+def mask_answer(text: str) -> str:
+    """The answer as it may be stored: every digit, written or spoken, hidden."""
+    spoken = "".join(SPOKEN_DIGITS)
+    return re.sub(f"[0-9０-９{spoken}]", "*", text)
+
+
+def is_unbind_request(text: str) -> bool:
+    """解绑 / 取消绑定微信 as the whole request; 结算卡解绑了 is about the card, not this."""
+    return bool(re.search(settings()["unbind_pattern"], (text or "").strip()))
+
+
+class Verifier:
+    """The verification state of conversations and merchant ids, in Redis."""
+
+    def __init__(self, client: redis.Redis, adapter: TransactionStatusAdapter, prefix: str = "daozhang") -> None:
+        self.redis = client
+        self.adapter = adapter
+        self.prefix = prefix
+        self.settings = settings()
+
+    @classmethod
+    def from_environment(cls, adapter: TransactionStatusAdapter) -> "Verifier":
+        client = redis.Redis(**redis_settings(), decode_responses=True, socket_connect_timeout=2, socket_timeout=2)
+        return cls(client, adapter)
+
+    def _key(self, *parts: str) -> str:
+        return ":".join((self.prefix, "verify", *parts))
+
+    async def is_verified(self, conversation: str, merchant_id: str, trusted: Optional[str] = None) -> bool:
+        """Vouched for, checked in this conversation, bound, or calling from the registered phone."""
+        if trusted and hmac.compare_digest(trusted, merchant_id):
+            return True
+        if merchant_id in (self.redis.get(self._key("passed", conversation)),
+                           self.redis.get(self._key("binding", conversation))):
+            return True
+        caller = self.redis.get(self._key("caller", conversation))
+        if not caller:
+            return False
+        merchant = await self.adapter.find_merchant(merchant_id)
+        phone = getattr(merchant, "registered_phone", None)
+        return bool(phone) and hmac.compare_digest(caller, self.fingerprint(phone))
+
+    def locked(self, merchant_id: str) -> bool:
+        return bool(self.redis.exists(self._key("lock", merchant_id)))
+
+    def ask(self, conversation: str, merchant_id: str) -> None:
+        """The bot asked this conversation for the check of `merchant_id`."""
+        self.redis.set(self._key("pending", conversation), merchant_id,
+                       ex=int(self.settings["pending_minutes"]) * 60)
+
+    def pending(self, conversation: str) -> Optional[str]:
+        return self.redis.get(self._key("pending", conversation))
+
+    async def answer(self, conversation: str, digits: str) -> CheckResult:
+        """Checks the four digits against the merchant the check was asked for."""
+        merchant_id = self.pending(conversation)
+        if not merchant_id:
+            return CheckResult(UNAVAILABLE)
+        if self.locked(merchant_id):
+            return CheckResult(LOCKED)
+        try:
+            merchant = await self.adapter.find_merchant(merchant_id)
+        except LookupUnavailable:
+            return CheckResult(UNAVAILABLE)
+        known = [value[-4:] for value in (getattr(merchant, "card_last4", None),
+                                          getattr(merchant, "registered_phone", None)) if value]
+        if any(hmac.compare_digest(digits, value) for value in known):
+            self._passed(conversation, merchant_id)
+            return CheckResult(PASSED)
+        return self._failed(conversation, merchant_id)
+
+    def _passed(self, conversation: str, merchant_id: str) -> None:
+        self.redis.set(self._key("passed", conversation), merchant_id,
+                       ex=int(self.settings["verified_hours"]) * 3600)
+        self.redis.delete(self._key("pending", conversation), self._key("fails", merchant_id))
+        if conversation.split(":", 1)[0] in self.settings["bindable_channels"]:
+            self.redis.set(self._key("binding", conversation), merchant_id)
+
+    def _failed(self, conversation: str, merchant_id: str) -> CheckResult:
+        lock_seconds = int(self.settings["lock_minutes"]) * 60
+        fails = self.redis.incr(self._key("fails", merchant_id))
+        self.redis.expire(self._key("fails", merchant_id), lock_seconds)
+        if fails >= int(self.settings["max_failures"]):
+            self.redis.set(self._key("lock", merchant_id), "1", ex=lock_seconds)
+            self.redis.delete(self._key("fails", merchant_id), self._key("pending", conversation))
+            return CheckResult(LOCKED)
+        return CheckResult(FAILED, remaining=int(self.settings["max_failures"]) - fails)
+
+    def note_caller(self, conversation: str, number: str) -> None:
+        """Remembers who is calling, as a keyed fingerprint only (never the number)."""
+        digits = re.sub(r"\D", "", number or "")
+        if digits:
+            self.redis.set(self._key("caller", conversation), self.fingerprint(digits),
+                           ex=int(self.settings["verified_hours"]) * 3600)
+
+    def unbind(self, conversation: str) -> bool:
+        """Forgets the binding and the check of this conversation; True when there was a binding."""
+        bound = self.redis.delete(self._key("binding", conversation))
+        self.redis.delete(self._key("passed", conversation))
+        return bool(bound)
+
+    def fingerprint(self, number: str) -> str:
+        """HMAC of a phone number's last eleven digits, with a key kept in Redis (or DZ_SECRET_KEY)."""
+        digits = re.sub(r"\D", "", number)[-11:]
+        key = os.environ.get("DZ_SECRET_KEY")
+        if not key:
+            self.redis.set(self._key("fingerprint_key"), secrets.token_hex(32), nx=True)
+            key = self.redis.get(self._key("fingerprint_key"))
+        return hmac.new(key.encode(), digits.encode(), hashlib.sha256).hexdigest()

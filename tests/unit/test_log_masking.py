@@ -1,0 +1,25 @@
+"""A secret that slips past the door is still masked in every log."""
+import json
+import logging
+
+import structlog
+
+from daozhang import log_masking
+
+
+def test_log_records_of_any_logger_are_masked(caplog):
+    log_masking.install()
+    log_masking.install()  # twice is harmless
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("rasa.core.channels.rest").error("failed on %r", "卡号6222021234567894 密码是 1 2 3 4 5 6")
+        logging.getLogger("sanic.root").debug("取款PIN 246810")
+    logged = caplog.text
+    assert "6222021234567894" not in logged and "1 2 3 4 5 6" not in logged and "246810" not in logged
+    assert "************7894" in logged
+
+
+def test_structured_events_are_masked_before_they_are_rendered():
+    log_masking.install()
+    rendered = structlog.processors.JSONRenderer()(
+        None, "error", log_masking.mask_structlog_event(None, "error", {"text": "支付口令 654321", "n": 3}))
+    assert json.loads(rendered) == {"text": "支付口令 ******", "n": 3}
