@@ -90,8 +90,8 @@ test: venv redis-installed model validate lint web chromium-installed
 eval: venv model
 	$(PY) -m tools.evaluate --model "$$($(PY) -m tools.train 2>/dev/null)"
 
-bench: venv model
+bench: venv redis model
 	$(PY) -m tools.bench --model "$$($(PY) -m tools.train 2>/dev/null)"
 
 clean:
-	rm -rf models .run results/tmp
+	rm -rf models .run results/tmp web/dist web/node_modules

@@ -12,7 +12,7 @@ request `{call_id, transcript, confidence, nbest?, dtmf?, caller?}`, response
 - Keypad: digits answer what is being asked (a merchant id, a choice), `*`
   repeats the last answer, `0` asks for a person.
 - A handover ends with `transfer`, the queue and the ticket, so the agent
-  takes the call with the case attached; a goodbye ends with `hangup`.
+  takes the call with the case attached; a goodbye (再见, 拜拜) ends with `hangup`.
 """
 from __future__ import annotations
 
@@ -126,7 +126,7 @@ class IvrInput(InputChannel):
             queues = self.settings["queues"]
             answer["action"] = "transfer"
             answer["transfer"] = {"queue": queues.get(ticket.priority, queues["normal"]), "ticket": ticket.ticket_id}
-        elif await _said_goodbye(request, conversation):
+        elif any(word in text for word in self.settings["goodbye_words"]) or await _said_goodbye(request, conversation):
             answer["action"] = "hangup"
         return answer
 

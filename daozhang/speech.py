@@ -31,6 +31,8 @@ _RANGE = re.compile(r"(\d+)\s*[–~-]\s*(\d+)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _LIST_NUMBER = re.compile(r"(?<![\d.])(\d)[.、]\s*(?!\d)")
 _PLUS = re.compile(r"(?<=[A-Za-z])\+(?=\d)")
+_TWO_OF = re.compile(r"(?<![\d.])2(?=\s*[次个位天笔张台家种项条遍])")  # 2次 is said 两次
+_TITLE = re.compile(r"【([^】]*)】\s*")
 _BREAK_AFTER_PUNCTUATION = re.compile(r"([，。：；！？、])\s*\n+\s*")
 
 
@@ -76,6 +78,7 @@ def for_the_ear(text: str) -> str:
     said = _URL.sub("", text or "")
     said = _EMOJI.sub("", said)
     said = _MARKDOWN.sub("", said)
+    said = _TITLE.sub(lambda m: f"{m.group(1)}。", said)
     said = _ISO_DATE.sub(lambda m: f"{m.group(1)}年{m.group(2)}月{m.group(3)}日", said)
     said = _DATE.sub(_date, said)
     said = _WEEKDAY.sub(lambda m: f"星期{m.group(1)}", said)
@@ -88,6 +91,7 @@ def for_the_ear(text: str) -> str:
     said = _LONG_DIGITS.sub(lambda m: digit_by_digit(m.group(0)), said)
     said = _LIST_NUMBER.sub(lambda m: f"{number(m.group(1))}，", said)
     said = _PLUS.sub("加", said)
+    said = _TWO_OF.sub("两", said)
     said = _RANGE.sub(lambda m: f"{number(m.group(1))}到{number(m.group(2))}", said)
     said = _NUMBER.sub(lambda m: number(m.group(0)), said)
     said = _BREAK_AFTER_PUNCTUATION.sub(r"\1", said)

@@ -95,6 +95,10 @@ def test_a_goodbye_hangs_up(stack):
     call = call_id()
     turn(stack, call, "我问一下刷卡的钱什么时候到")
     assert turn(stack, call, "好的 没事了 再见")["action"] == "hangup"
+    call = call_id()
+    turn(stack, call, "二维码收款没到账")
+    turn(stack, call, "八九八三幺零零零零零零零零零二")
+    assert turn(stack, call, "好的 解决了 谢谢 再见")["action"] == "hangup"  # solved, and done
 
 
 @pytest.mark.parametrize("token, status", [(None, 401), ("wrong-token", 403)])

@@ -25,6 +25,8 @@ def test_ids_are_read_digit_by_digit_with_yao_for_one():
     ("费率0.6%，手续费60.00元", "费率百分之零点六，手续费六十元"),
     ("一般T+1到账，3天内", "一般T加一到账，三天内"),
     ("2026-11-20的交易", "二零二六年十一月二十日的交易"),
+    ("还可以试2次", "还可以试两次"),
+    ("【顾客实际没有付款成功】\n您的订单", "顾客实际没有付款成功。您的订单"),
 ])
 def test_numbers_dates_and_ids_are_put_into_words(written, heard):
     assert for_the_ear(written) == heard
