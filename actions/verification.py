@@ -55,5 +55,7 @@ async def verification_gate(dispatcher: CollectingDispatcher, tracker: Tracker,
         text = reply("verify_ask_again")
     else:
         text = reply("verify_ask")
+    if tracker.get_latest_input_channel() == "ivr":  # a caller can key the digits in
+        text += reply("verify_keypad")
     dispatcher.utter_message(text=text)
     return [SlotSet("awaiting", Awaiting.VERIFY)]
