@@ -104,7 +104,7 @@ def vague_message_that_asks(stack):
 
 
 def diagnose_then_ask(page, stack):
-    """二维码收款没到账 → merchant id → the diagnosis; then a vague message → the question with choices."""
+    """二维码收款没到账 → merchant id → the diagnosis (yes/no buttons); then a vague message → the choices."""
     say(page, "二维码收款没到账")
     expect(bot_bubbles(page).last).to_contain_text("商户号")
     watch_typing(page)
@@ -113,6 +113,7 @@ def diagnose_then_ask(page, stack):
     expect(bot_bubbles(page).last).to_contain_text("368.00元")
     assert page.evaluate("window.sawTyping"), "no typing indicator while the assistant was working"
     expect(page.locator(".Typing")).to_have_count(0)
+    expect(page.locator(".QuickReply")).to_have_text(["解决了", "还没有"])  # 问题解决了吗？ as a yes/no tap
     say(page, vague_message_that_asks(stack))
     expect(page.locator(".QuickReply")).to_have_text(["收款没到账", "到账慢", "手续费", "退款", "POS机故障", "都不是"])
 
