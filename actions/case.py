@@ -63,7 +63,7 @@ def start_case_events(problem: str, given: Dict[str, str]) -> List[Dict[Text, An
     except the details `given` with it."""
     events = [SlotSet("problem", problem)]
     events += [SlotSet(slot, None) for slot in CASE_SLOTS if slot not in given]
-    events += [SlotSet(slot, None) for slot in ("diagnosis", "explanation", "lookup", "awaiting")]
+    events += [SlotSet(slot, None) for slot in ("diagnosis", "explanation", "lookup", "awaiting", "handoff_ticket")]
     events += [SlotSet("merchant_id_tries", 0.0), SlotSet("unknown_merchant_tries", 0.0)]
     return events
 

@@ -8,6 +8,7 @@ from rasa_sdk.events import SlotSet
 
 from actions.common import Awaiting, SafeAction, create_ticket, handed_over, ticket_created_message, ticket_store
 from daozhang.resources import load_yaml, reply
+from daozhang.tickets import RESOLVED, Ticket
 
 # HO20261129-0001 as the merchant types it: any case, with or without the hyphen or spaces.
 TICKET_ID = re.compile(r"H\s*O\s*-?\s*(\d{8})\s*-?\s*(\d{4})(?!\d)", re.IGNORECASE)
@@ -26,9 +27,22 @@ class ActionHandOver(SafeAction):
         return "action_hand_over"
 
     async def act(self, dispatcher, tracker, domain):
-        ticket = create_ticket(tracker)
-        dispatcher.utter_message(text=ticket_created_message(ticket))
+        ticket = _open_ticket_of_this_case(tracker)
+        if ticket is None:
+            ticket = create_ticket(tracker)
+            dispatcher.utter_message(text=ticket_created_message(ticket))
+        else:  # 转人工 after the automatic ticket: the same case, the same ticket
+            dispatcher.utter_message(text=reply("ticket_exists", ticket_id=ticket.ticket_id))
         return handed_over(ticket)
+
+
+def _open_ticket_of_this_case(tracker) -> Optional[Ticket]:
+    """The ticket this case already has (the slot is cleared when a new case starts), if still open."""
+    ticket_id = tracker.get_slot("handoff_ticket")
+    ticket = ticket_store().get(ticket_id) if ticket_id else None
+    if ticket is None or ticket.sender_id != tracker.sender_id or ticket.status == RESOLVED:
+        return None
+    return ticket
 
 
 class ActionTicketStatus(SafeAction):

@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.case import CASE_SLOTS, answer_in_case, start_case_events
 from actions.common import Awaiting, SafeAction, latest_entities, latest_intent
 from actions.fees import fee_reply
+from actions.handoff import ActionTicketStatus, typed_ticket_id
 from actions.terminal import terminal_reply
 from daozhang.resources import reply
 from daozhang.triage import NONE_OF_THESE, TriagePolicy
@@ -79,6 +80,8 @@ class ActionOutOfScope(SafeAction):
         return "action_out_of_scope"
 
     async def act(self, dispatcher, tracker, domain):
+        if typed_ticket_id(tracker.latest_message.get("text") or ""):  # a ticket id, whatever the classifier says
+            return await ActionTicketStatus().act(dispatcher, tracker, domain)
         if tracker.active_loop.get("name"):  # asking for the merchant id: refuse, the form goes on
             return refuse(dispatcher, tracker.latest_message.get("text") or "",
                           repeated=unhelped_in_a_row(tracker) >= 2)

@@ -39,7 +39,7 @@ from daozhang.resources import load_yaml, reply
 logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff\ud800-\udfff]")
 
 
 def reply_deadline() -> float:
@@ -90,7 +90,7 @@ def conversation_id(channel: str, sender: str) -> str:
 
 
 def clean(text: Optional[str]) -> str:
-    """The text without control or invisible characters, in NFC form."""
+    """The text without control or invisible characters (nor lone surrogates), in NFC form."""
     return unicodedata.normalize("NFC", _CONTROL.sub("", text or "")).strip()
 
 

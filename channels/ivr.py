@@ -19,9 +19,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+import re
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 
@@ -37,6 +39,7 @@ from daozhang.tickets import TicketStore
 logger = logging.getLogger(__name__)
 
 REQUEST_HUMAN = "/request_human"
+LOOKS_A_TICKET_UP = ("action_ticket_status",)  # sets handoff_ticket to show a ticket, hands nothing over
 
 
 class IvrInput(InputChannel):
@@ -112,23 +115,32 @@ class IvrInput(InputChannel):
     async def _bot_turn(self, turn: IvrTurn, text: str, request: Request,
                         on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Dict[str, Any]:
         conversation = conversation_id(self.name(), turn.call_id)
-        tickets = TicketStore.from_environment()
-        before = await _latest_ticket(tickets, conversation)
         collector = CollectingOutputChannel()
         metadata = {"caller": mask_phone(turn.caller)} if turn.caller else {}
         if turn.caller:  # calling from the registered phone verifies the merchant
             await asyncio.to_thread(note_caller, conversation, turn.caller)
         await admit(UserMessage(text, collector, turn.call_id, input_channel=self.name(), metadata=metadata),
                     on_new_message)
-        answer = spoken([m["text"] for m in collector.messages if m.get("text")])
-        ticket = await _latest_ticket(tickets, conversation)
-        if ticket is not None and (before is None or ticket.ticket_id != before.ticket_id):
+        lines = [m["text"] for m in collector.messages if m.get("text")]
+        handed_to, intent = await _outcome_of_turn(request, conversation)
+        ticket = await _ticket(handed_to) if handed_to else None
+        if ticket is not None:
             queues = self.settings["queues"]
+            answer = spoken(lines + [reply("ivr_transfer")])  # the call goes to a person now, not a callback
             answer["action"] = "transfer"
             answer["transfer"] = {"queue": queues.get(ticket.priority, queues["normal"]), "ticket": ticket.ticket_id}
-        elif any(word in text for word in self.settings["goodbye_words"]) or await _said_goodbye(request, conversation):
+        elif intent == "goodbye" or any(word in text for word in self.settings["goodbye_words"]):
+            answer = spoken(closing(lines))
             answer["action"] = "hangup"
+        else:
+            answer = spoken(lines)
         return answer
+
+
+def closing(lines: List[str]) -> List[str]:
+    """The last words of a call: no question left hanging (还有别的问题吗？), then goodbye."""
+    said = [re.sub(r"[^。！？!?]*[？?]\s*$", "", line).strip() for line in lines]
+    return [line for line in said if line] + [reply("ivr_goodbye")]
 
 
 def spoken(lines: List[str]) -> Dict[str, Any]:
@@ -141,20 +153,34 @@ def spoken(lines: List[str]) -> Dict[str, Any]:
     return {"messages": messages, "action": "continue"}
 
 
-async def _latest_ticket(tickets: TicketStore, conversation: str) -> Any:
+async def _ticket(ticket_id: str) -> Any:
     try:
-        return await asyncio.to_thread(tickets.latest_for_sender, conversation)
+        return await asyncio.to_thread(TicketStore.from_environment().get, ticket_id)
     except Exception as error:  # Redis down: the door has apologised already
         logger.warning("tickets unavailable: %s", error)
         return None
 
 
-async def _said_goodbye(request: Request, conversation: str) -> bool:
+async def _outcome_of_turn(request: Request, conversation: str) -> Tuple[Optional[str], Optional[str]]:
+    """(the ticket the case was handed over with in this turn, or None; the caller's intent)."""
     agent = getattr(request.app.ctx, "agent", None)
     try:
         tracker = await agent.tracker_store.retrieve(conversation)
     except Exception as error:  # Redis down: keep the line open
         logger.warning("tracker unavailable: %s", error)
-        return False
-    intent = (tracker.latest_message.intent or {}).get("name") if tracker else None
-    return intent == "goodbye"
+        return None, None
+    if tracker is None:
+        return None, None
+    this_turn = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        this_turn.insert(0, event)
+    handed_to, action = None, None
+    for event in this_turn:  # a slot event follows the action that set it
+        if isinstance(event, ActionExecuted):
+            action = event.action_name
+        elif isinstance(event, SlotSet) and event.key == "handoff_ticket" and event.value \
+                and action not in LOOKS_A_TICKET_UP:
+            handed_to = event.value
+    return handed_to, (tracker.latest_message.intent or {}).get("name")

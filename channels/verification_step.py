@@ -3,19 +3,31 @@
 When the bot has asked this conversation for the check, the four digits of the
 answer are checked here and masked before Rasa sees the message: the tracker,
 logs and tickets only ever hold `****`, and the result travels to the actions
-in the message's metadata (`verification`). "解绑" forgets a binding.
+in the message's metadata (`verification`). A check given unasked with the
+merchant id (商户号… 结算卡尾号5566 …) is masked too and spares the question
+when it is right. "解绑" forgets a binding.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any, Dict, Optional, Tuple
 
 from daozhang.adapters.registry import adapter_from_environment
 from daozhang.resources import reply
-from daozhang.verification import Verifier, answer_digits, is_unbind_request, mask_answer
+from daozhang.text.normalise import normalise_text
+from daozhang.verification import (
+    Verifier,
+    answer_digits,
+    is_unbind_request,
+    mask_answer,
+    offered_check,
+    verification_required,
+)
 
 logger = logging.getLogger(__name__)
+_MERCHANT_ID = re.compile(r"(?<!\d)\d{15}(?!\d)")
 _VERIFIER: Dict[str, Verifier] = {}
 
 
@@ -32,17 +44,24 @@ async def verification_step(conversation: str, text: str,
         if is_unbind_request(text):
             unbound = await asyncio.to_thread(verifier().unbind, conversation)
             return text, reply("unbound" if unbound else "nothing_bound")
-        if not await asyncio.to_thread(verifier().pending, conversation):
+        if not verification_required(verifier().adapter):
             return text, None
-        digits = answer_digits(text)
-        if digits is None:
-            return text, None
-        result = await verifier().answer(conversation, digits)
+        offered = offered_check(text)
+        if await asyncio.to_thread(verifier().pending, conversation):
+            bare = answer_digits(text)
+            if bare is None and offered is None:
+                return text, None  # not an answer ("1200那笔呢"): not counted, the question comes again
+            result = await verifier().answer(conversation, bare or offered[0])
+            metadata["verification"] = {"result": result.result, "remaining": result.remaining}
+            return (mask_answer(text) if bare else offered[1]), None
+        if offered:
+            merchant_id = _MERCHANT_ID.search(normalise_text(text))
+            if merchant_id:
+                await verifier().offer(conversation, merchant_id.group(0), offered[0])
+            return offered[1], None
     except Exception as error:  # Redis down: the message goes on; the actions ask again later
         logger.warning("verification step skipped: %s", error)
-        return text, None
-    metadata["verification"] = {"result": result.result, "remaining": result.remaining}
-    return mask_answer(text), None
+    return text, None
 
 
 def note_caller(conversation: str, number: str) -> None:

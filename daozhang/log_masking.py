@@ -8,7 +8,9 @@ structured events Rasa logs through structlog before they are rendered as JSON
 """
 from __future__ import annotations
 
+import json
 import logging
+import re
 from typing import Any, Callable, Dict
 
 from daozhang.masking import mask_text
@@ -26,6 +28,29 @@ def _masked(value: Any) -> Any:
     return value
 
 
+_ESCAPED = re.compile(r"(?:\\u[0-9a-fA-F]{4})+")
+
+
+def _written_out(escapes: "re.Match[str]") -> str:
+    decoded = json.loads(f'"{escapes.group(0)}"')  # joins surrogate pairs
+    return "".join(ch if ord(ch) >= 0x80 and not 0xD800 <= ord(ch) <= 0xDFFF else f"\\u{ord(ch):04x}"
+                   for ch in decoded)  # ASCII and lone surrogates stay escaped
+
+
+def _unescaped(message: str) -> str:
+    """JSON's \\u escapes of non-ASCII characters written out: 密码 must be seen to be masked, and
+    the digits after an escape (\\u53f7898310…) must not look like a card number."""
+    return _ESCAPED.sub(_written_out, message)
+
+
+def _masked_message(message: str) -> str:
+    """The message masked; never an exception, which would break the turn that logs it."""
+    try:
+        return mask_text(_unescaped(message) if "\\u" in message else message)
+    except Exception:  # a message masking cannot read: keep no digits at all rather than risk one
+        return re.sub(r"\d", "*", message)
+
+
 def _masking_factory(previous: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = previous(*args, **kwargs)
@@ -33,7 +58,7 @@ def _masking_factory(previous: Callable[..., logging.LogRecord]) -> Callable[...
             message = record.getMessage()
         except Exception:  # a record whose arguments do not fit its format: logging reports it
             return record
-        masked = mask_text(message)
+        masked = _masked_message(message)
         if masked != message:
             record.msg, record.args = masked, None
         return record

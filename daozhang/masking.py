@@ -10,20 +10,27 @@ import re
 from dataclasses import dataclass, field
 from typing import FrozenSet
 
-from daozhang.text.normalise import FULLWIDTH
+from daozhang.text.normalise import FULLWIDTH, to_simplified
 from daozhang.text.numerals import SPOKEN_DIGITS
 
 _DIGIT = "0-9０-９" + "".join(SPOKEN_DIGITS)
 _DIGIT_RUN = re.compile(f"[{_DIGIT}](?:[{_DIGIT} \\-]*[{_DIGIT}])?")
-# What announces a secret, however it is written: 取款PIN, 支付口令, 登录密码, 动态码, 短信里的数字 …
+# What announces a secret, however it is written: 取款PIN, 支付口令, 登录密码, 动态码, 短信里的数字, mima …
+# (matched on a simplified copy with the spaces between Chinese characters taken out: 密碼, 密 码).
 _CUE = (r"(?:(?:支付|取款|交易|银行卡|登录|登陆|查询|网银|手机银行|卡|开机|账户|账号|动态)?密码|口令|"
-        r"[Pp][Ii][Nn]码?|验证码|校验码|动态码|短信码|短信(?:里|上)(?:面)?的?(?:数字|号码|码)|安全码|"
-        r"[Cc][Vv][Vv]2?|[Cc][Vv][Nn]2?|卡背面?的?(?:后)?三位数?|背面三位数?)")
+        r"(?<![A-Za-z])(?:[Pp][Ii][Nn]码?|[Mm][Ii][Mm][Aa]|[Cc][Vv][Vv]2?|[Cc][Vv][Nn]2?)|"
+        r"验证码|校验码|动态码|短信码|简讯码|"
+        r"(?:短信|简讯)(?:里|上|中)?(?:面)?(?:说|发来|发)?的?(?:数字|号码|验证码|码)?|安全码|"
+        r"卡背面?的?(?:后)?三位数?|背面三位数?)")
 _SEPARATOR = r"[\s:：=]*(?:我?(?:设的|设置的|改成了?|就|应该)?(?:是|为)|(?:改|设|设置)成了?)?[\s:：=]*"
-# The secret itself: digits (written, full-width or spoken) and letters, maybe spaced out: 1 2 3 4 5 6.
-_SECRET_CHAR = f"[{_DIGIT}A-Za-zＡ-Ｚａ-ｚ]"
+# The secret itself: digits (written, full-width or spoken), letters and a few symbols, maybe spaced out
+# (1 2 3 4 5 6); it ends where such characters end, and an amount (2300块) is no secret.
+_SECRET_FIRST = f"[{_DIGIT}A-Za-zＡ-Ｚａ-ｚ]"
+_SECRET_BODY = f"[{_DIGIT}A-Za-zＡ-Ｚａ-ｚ#@!$%&_+=?~^]"
 _SECRET = re.compile(f"(?P<cue>{_CUE})(?P<sep>{_SEPARATOR})"
-                     f"(?P<secret>{_SECRET_CHAR}(?:[ \\-.·]?{_SECRET_CHAR}){{2,31}})")
+                     f"(?P<secret>{_SECRET_FIRST}(?:[ \\-.·]?{_SECRET_BODY}){{2,31}})"
+                     f"(?![ \\-.·]?{_SECRET_BODY})(?!\\s*(?:块|元|万|千|百|笔|天|号|月|日|点|次|个|位))")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 CARD_NUMBER, SECRET = "card_number", "secret"
 
@@ -71,10 +78,27 @@ def mask(text: str) -> Masked:
     masked = _DIGIT_RUN.sub(_mask_card, text)
     if masked != text:
         kinds.add(CARD_NUMBER)
-    secret_masked = _SECRET.sub(lambda m: m.group("cue") + m.group("sep") + "******", masked)
+    secret_masked = _mask_secrets(masked)
     if secret_masked != masked:
         kinds.add(SECRET)
     return Masked(secret_masked, frozenset(kinds))
+
+
+def _view(text: str) -> "tuple[str, list]":
+    """A simplified copy without the spaces between Chinese characters, and where each of its characters was."""
+    simplified = to_simplified(text)
+    kept = [i for i, ch in enumerate(simplified)
+            if not (ch.isspace() and 0 < i < len(simplified) - 1
+                    and _CJK.match(simplified[i - 1]) and _CJK.match(simplified[i + 1]))]
+    return "".join(simplified[i] for i in kept), kept
+
+
+def _mask_secrets(text: str) -> str:
+    view, where = _view(text)
+    spans = [(where[m.start("secret")], where[m.end("secret") - 1] + 1) for m in _SECRET.finditer(view)]
+    for start, end in reversed(spans):
+        text = text[:start] + "******" + text[end:]
+    return text
 
 
 def mask_text(text: str) -> str:

@@ -14,6 +14,8 @@ from xml.sax.saxutils import escape
 
 import cn2an
 
+from daozhang.resources import load_yaml
+
 SPOKEN_DIGIT = dict(zip("0123456789", "零幺二三四五六七八九"))
 _URL = re.compile(r"(?:https?://|www\.)[^\s，。；）)]+")
 _EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D\u20E3]")
@@ -33,6 +35,9 @@ _LIST_NUMBER = re.compile(r"(?<![\d.])(\d)[.、]\s*(?!\d)")
 _PLUS = re.compile(r"(?<=[A-Za-z])\+(?=\d)")
 _TWO_OF = re.compile(r"(?<![\d.])2(?=\s*[次个位天笔张台家种项条遍])")  # 2次 is said 两次
 _TITLE = re.compile(r"【([^】]*)】\s*")
+_QUOTES = re.compile(r"[“”‘’「」『』\"]")
+_ASIDE = re.compile(r"\s*[（(]\s*|\s*[）)]\s*")  # an aside in brackets is said as a clause
+_DOUBLE_PAUSE = re.compile(r"，\s*([，。？！：；])|([。？！：；])\s*，")
 _BREAK_AFTER_PUNCTUATION = re.compile(r"([，。：；！？、])\s*\n+\s*")
 
 
@@ -73,9 +78,17 @@ def _time(match: "re.Match[str]") -> str:
     return f"{number(hour)}点{said_minute}"
 
 
+def _phone_words(text: str) -> str:
+    """回复 → 说出, 再发一次 → 再说一次: a caller speaks, and nothing is sent."""
+    table = load_yaml("hotline.yml")["for_the_phone"]
+    for written in sorted(table, key=len, reverse=True):
+        text = text.replace(written, table[written])
+    return text
+
+
 def for_the_ear(text: str) -> str:
     """The reply as a caller should hear it: no links, emoji or markup; numbers in words."""
-    said = _URL.sub("", text or "")
+    said = _phone_words(_URL.sub("", text or ""))
     said = _EMOJI.sub("", said)
     said = _MARKDOWN.sub("", said)
     said = _TITLE.sub(lambda m: f"{m.group(1)}。", said)
@@ -96,6 +109,9 @@ def for_the_ear(text: str) -> str:
     said = _NUMBER.sub(lambda m: number(m.group(0)), said)
     said = _BREAK_AFTER_PUNCTUATION.sub(r"\1", said)
     said = re.sub(r"\s*\n+\s*", "，", said)
+    said = _QUOTES.sub("", said)
+    said = _ASIDE.sub("，", said)
+    said = _DOUBLE_PAUSE.sub(lambda m: m.group(1) or m.group(2), said)
     return re.sub(r"[ \t]{2,}", " ", said).strip(" ，")
 
 

@@ -17,19 +17,23 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Tuple
 
 import redis
 
 from daozhang.adapters.base import LookupUnavailable, TransactionStatusAdapter
 from daozhang.redis_config import redis_settings
 from daozhang.resources import load_yaml
-from daozhang.text.normalise import FULLWIDTH
+from daozhang.text.normalise import FULLWIDTH, to_simplified
 from daozhang.text.numerals import SPOKEN_DIGITS
 
 PASSED, FAILED, LOCKED, UNAVAILABLE = "passed", "failed", "locked", "unavailable"
 _SPOKEN = str.maketrans({ch: digit for ch, digit in SPOKEN_DIGITS.items()})
-_FOUR_DIGITS = re.compile(r"(?<![\d*])(\d)\s?(\d)\s?(\d)\s?(\d)(?!\s?\d)(?!\s*(?:块|元|号|月|日|点|笔|天))")
+_DIGIT = "0-9０-９" + "".join(SPOKEN_DIGITS)
+_ANSWER_RUN = re.compile(f"[{_DIGIT}](?:\\s?[{_DIGIT}]){{2,}}")
+_OFFERED = re.compile(f"(?:结算银行卡|结算卡|注册手机号码?|手机号码?|手机|电话)(?:号)?(?:的)?"
+                      f"(?:最后四位|后四位|后4位|末四位|末4位|尾号|尾数)(?:是|为)?[\\s:：]*"
+                      f"(?P<digits>[{_DIGIT}](?:\\s?[{_DIGIT}]){{3}})(?!\\s?[{_DIGIT}])")
 _MAX_ANSWER_CHARS = 40
 
 
@@ -49,24 +53,45 @@ def verification_required(adapter: TransactionStatusAdapter) -> bool:
 
 
 def answer_digits(text: str) -> Optional[str]:
-    """The four digits a short answer to the check holds (尾号5566, 5 5 6 6, 五五六六, ****5566)."""
+    """The four digits of a bare answer to the check (5566, 尾号五五六六, 手机后四位是 0 0 0 2, ****5566);
+    the last four of a longer run (a whole phone number). None when the message says anything else."""
     if not text or len(text) > _MAX_ANSWER_CHARS:
         return None
-    found = _FOUR_DIGITS.findall(text.translate(FULLWIDTH).translate(_SPOKEN))
-    tail = re.search(r"\*+(\d{4})(?!\d)", text)  # a card number the door masked: its last four
-    candidates = ["".join(groups) for groups in found] + ([tail.group(1)] if tail else [])
-    return candidates[-1] if len(set(candidates)) == 1 else None
+    rest = to_simplified(text)
+    for word in sorted(settings()["answer_words"], key=len, reverse=True):
+        rest = rest.replace(word, "")
+    rest = re.sub(r"[\s,，。.!！?？:：、~～]", "", rest.translate(FULLWIDTH)).translate(_SPOKEN)
+    if not re.fullmatch(r"\**\d{4,11}", rest) or (rest.startswith("*") and len(rest.lstrip("*")) != 4):
+        return None
+    return rest[-4:]
+
+
+def offered_check(text: str) -> Optional[Tuple[str, str]]:
+    """(the four digits, the text with them masked) when a message gives the check unasked:
+    商户号… 结算卡尾号5566 昨天的钱没到."""
+    found = _OFFERED.search(to_simplified(text or ""))
+    if not found:
+        return None
+    digits = found.group("digits").translate(FULLWIDTH).translate(_SPOKEN).replace(" ", "")
+    return digits, text[:found.start("digits")] + "****" + text[found.end("digits"):]
 
 
 def mask_answer(text: str) -> str:
-    """The answer as it may be stored: every digit, written or spoken, hidden."""
-    spoken = "".join(SPOKEN_DIGITS)
-    return re.sub(f"[0-9０-９{spoken}]", "*", text)
+    """The answer as it may be stored: its digit runs (written or spoken, maybe spaced) hidden,
+    the 四 of 后四位 left alone."""
+    return _ANSWER_RUN.sub(lambda m: re.sub(r"\S", "*", m.group(0)), text)
 
 
 def is_unbind_request(text: str) -> bool:
     """解绑 / 取消绑定微信 as the whole request; 结算卡解绑了 is about the card, not this."""
     return bool(re.search(settings()["unbind_pattern"], (text or "").strip()))
+
+
+def _knows(merchant: object, digits: str) -> bool:
+    """The digits are the last four of the merchant's settlement card or registered phone."""
+    known = [value[-4:] for value in (getattr(merchant, "card_last4", None),
+                                      getattr(merchant, "registered_phone", None)) if value]
+    return any(hmac.compare_digest(digits, value) for value in known)
 
 
 class Verifier:
@@ -122,9 +147,7 @@ class Verifier:
             merchant = await self.adapter.find_merchant(merchant_id)
         except LookupUnavailable:
             return CheckResult(UNAVAILABLE)
-        known = [value[-4:] for value in (getattr(merchant, "card_last4", None),
-                                          getattr(merchant, "registered_phone", None)) if value]
-        if any(hmac.compare_digest(digits, value) for value in known):
+        if _knows(merchant, digits):
             self._passed(conversation, merchant_id)
             return CheckResult(PASSED)
         return self._failed(conversation, merchant_id)
@@ -145,6 +168,20 @@ class Verifier:
             self.redis.delete(self._key("fails", merchant_id), self._key("pending", conversation))
             return CheckResult(LOCKED)
         return CheckResult(FAILED, remaining=int(self.settings["max_failures"]) - fails)
+
+    async def offer(self, conversation: str, merchant_id: str, digits: str) -> bool:
+        """A check given unasked: recorded when right, never counted against the merchant when wrong
+        (the digits may be a customer's card)."""
+        if self.locked(merchant_id):
+            return False
+        try:
+            merchant = await self.adapter.find_merchant(merchant_id)
+        except LookupUnavailable:
+            return False
+        if _knows(merchant, digits):
+            self._passed(conversation, merchant_id)
+            return True
+        return False
 
     def note_caller(self, conversation: str, number: str) -> None:
         """Remembers who is calling, as a keyed fingerprint only (never the number)."""

@@ -80,8 +80,13 @@ def _same_length(norm: Normalised, new_text: str) -> Normalised:
     return Normalised(norm.original, new_text, norm.starts, norm.ends)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def to_simplified(text: str) -> str:
-    """Traditional → simplified, character for character (keeps offsets)."""
+    """Traditional → simplified, character for character (keeps offsets). A lone surrogate (from a
+    JSON escape such as \\ud800) cannot be encoded: it becomes U+FFFD, in the same place."""
+    text = _SURROGATE.sub("\ufffd", text)
     converted = _t2s().convert(text)
     if len(converted) == len(text):
         return converted

@@ -29,6 +29,9 @@ def test_rest(stack):
         assert answered("".join(r.get("text", "") for r in stack.say(who, message))), repr(message)
     status, _ = http_post(f"{stack.url}/webhooks/rest/webhook", b'{"sender": "x", "message": "\xff\xfe"}')
     assert status == 400
+    status, answer = http_post(f"{stack.url}/webhooks/rest/webhook",  # a lone surrogate: valid JSON, no text
+                               b'{"sender": "%s", "message": "\\ud800 \\ud83d\\ude00"}' % who.encode())
+    assert status == 200 and answered("".join(r.get("text", "") for r in answer))
 
 
 def test_hotline(stack):

@@ -293,3 +293,23 @@ def test_the_answer_to_which_code_is_read_as_the_code(stack):
     nothing = f"nothing-{uuid.uuid4().hex[:6]}"
     stack.say(nothing, "pos机出错了")
     assert "要提交吗" in texts(stack.say(nothing, "嗯嗯"))
+
+
+def test_asking_for_a_person_after_the_automatic_ticket_points_to_that_ticket(stack):
+    sender = f"dup-{uuid.uuid4().hex[:6]}"
+    stack.say(sender, "前天刷卡三千块没到账")
+    stack.say(sender, "898310000000005")
+    first = stack.tracker(sender)["slots"]["handoff_ticket"]
+    reply = texts(stack.say(sender, "我要找真人"))
+    assert first in reply and "已经提交过工单" in reply
+    assert stack.tracker(sender)["slots"]["handoff_ticket"] == first
+
+
+def test_a_ticket_id_sent_on_its_own_is_looked_up(stack):
+    owner = f"alone-{uuid.uuid4().hex[:6]}"
+    stack.say(owner, "昨天刷卡的钱没到账")
+    stack.say(owner, "转人工")
+    ticket_id = stack.tracker(owner)["slots"]["handoff_ticket"]
+    day, sequence = ticket_id[2:].split("-")
+    reply = texts(stack.say(owner, f"ho{day} {sequence}"))
+    assert ticket_id in reply and "没太明白" not in reply and "没能理解" not in reply

@@ -75,6 +75,7 @@ def test_keypad_digits_answer_what_is_asked_star_repeats_and_zero_transfers(stac
     ticket = person["transfer"]["ticket"]
     assert re.fullmatch(r"HO\d{8}-\d{4}", ticket)
     assert "H O" in said(person)  # the caller hears the ticket id too, digit by digit
+    assert "转接" in said(person)  # a live transfer, not a callback
     stored = json.loads(redis.Redis(host=stack.redis_host, port=stack.redis_port, db=stack.redis_db)
                         .get(f"daozhang:ticket:{ticket}") or "{}")
     assert stored.get("channel") == "ivr" and stored.get("sender_id") == f"ivr:{call}"
@@ -99,6 +100,10 @@ def test_a_goodbye_hangs_up(stack):
     turn(stack, call, "二维码收款没到账")
     turn(stack, call, "八九八三幺零零零零零零零零零二")
     assert turn(stack, call, "好的 解决了 谢谢 再见")["action"] == "hangup"  # solved, and done
+    call = call_id()
+    turn(stack, call, "刷卡的钱什么时候到账")
+    last = turn(stack, call, "好的 谢谢 再见")
+    assert last["action"] == "hangup" and "？" not in said(last) and "再见" in last["messages"][-1]["text"]
 
 
 @pytest.mark.parametrize("token, status", [(None, 401), ("wrong-token", 403)])
@@ -117,3 +122,13 @@ def test_malformed_turns_get_a_clean_400(stack, body):
     status, answer = http_post(f"{stack.url}/webhooks/ivr/webhook", body,
                                {"Authorization": "Bearer ivr-test-token"})
     assert status == 400 and answer["error"]
+
+
+def test_a_returned_payout_is_transferred_with_its_automatic_ticket_and_zero_does_not_open_another(stack):
+    call = call_id()
+    turn(stack, call, "前天刷的三千块没到账")
+    first = turn(stack, call, "商户号八九八三幺零零零零零零零零零五")
+    assert first["action"] == "transfer" and first["transfer"]["queue"] == "merchant_priority"
+    again = turn(stack, call, "", 0.0, dtmf="0")
+    assert again["action"] == "transfer" and again["transfer"]["ticket"] == first["transfer"]["ticket"]
+    assert "已经提交过工单" in said(again)

@@ -23,3 +23,20 @@ def test_structured_events_are_masked_before_they_are_rendered():
     rendered = structlog.processors.JSONRenderer()(
         None, "error", log_masking.mask_structlog_event(None, "error", {"text": "支付口令 654321", "n": 3}))
     assert json.loads(rendered) == {"text": "支付口令 ******", "n": 3}
+
+
+def test_json_escapes_are_read_before_masking(caplog):
+    log_masking.install()
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("rasa.core.processor").debug('{"text": "\\u5546\\u6237\\u53f7898310000000003 '
+                                                       '\\u5bc6\\u7801\\u662f654321"}')
+    assert "商户号898310000000003" in caplog.text  # not taken for a card number after the escape
+    assert "654321" not in caplog.text and "密码是******" in caplog.text
+
+
+def test_emoji_and_broken_escapes_never_break_the_turn_that_logs_them(caplog):
+    log_masking.install()
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("rasa.core.processor").debug('{"text": "\\ud83d\\ude00 \\ud800 \\u5bc6\\u7801\\u662f654321"}')
+        logging.getLogger("rasa.core.processor").debug("lone %s 密码是654321", "\ud800")
+    assert "😀" in caplog.text and "654321" not in caplog.text

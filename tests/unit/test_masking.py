@@ -52,13 +52,22 @@ def test_passwords_and_codes_are_masked(text, expected):
     ("我的pin是 2468", "我的pin是 ******"),
     ("我把密码改成了135790", "我把密码改成了******"),
     ("卡背面三位是 321", "卡背面三位是 ******"),
+    ("我的密碼是 654321", "我的密碼是 ******"),                 # traditional characters
+    ("驗證碼是 483920", "驗證碼是 ******"),
+    ("簡訊驗證碼 556677", "簡訊驗證碼 ******"),
+    ("支付密碼 幺二三四五六", "支付密碼 ******"),
+    ("密 码 是 654321", "密 码 是 ******"),                     # the cue spaced out
+    ("mima 654321", "mima ******"),                             # pinyin
+    ("短信上说 739104 别告诉别人", "短信上说 ****** 别告诉别人"),
+    ("口令 Zx9#kq", "口令 ******"),                              # symbols inside are part of it
 ])
 def test_secrets_are_masked_however_they_are_written(text, expected):
     assert mask(text).text == expected and SECRET in mask(text).kinds
 
 
 @pytest.mark.parametrize("text", ["密码忘了怎么办", "验证码一直收不到", "密码三次输错了", "PIN码错误",
-                                  "刷了2300块 密码正确", "动态码六位数是吗"])
+                                  "刷了2300块 密码正确", "动态码六位数是吗", "短信通知我收到2300块",
+                                  "我收到短信 显示扣款2300", "spinning123"])
 def test_talk_about_secrets_without_one_is_left_alone(text):
     assert mask(text).text == text and not mask(text).kinds
 

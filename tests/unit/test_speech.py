@@ -26,6 +26,8 @@ def test_ids_are_read_digit_by_digit_with_yao_for_one():
     ("一般T+1到账，3天内", "一般T加一到账，三天内"),
     ("2026-11-20的交易", "二零二六年十一月二十日的交易"),
     ("还可以试2次", "还可以试两次"),
+    ("核对没有通过（还可以试2次）。", "核对没有通过，还可以试两次。"),
+    ("在签购单顶部“商户编号”处", "在签购单顶部商户编号处"),
     ("【顾客实际没有付款成功】\n您的订单", "顾客实际没有付款成功。您的订单"),
 ])
 def test_numbers_dates_and_ids_are_put_into_words(written, heard):
@@ -46,3 +48,8 @@ def test_numbered_choices_are_read_as_a_list():
 def test_the_ssml_says_the_same_words_and_escapes_markup():
     spoken = for_the_ear("好的<b & c。再见")
     assert ssml(spoken) == '<speak>好的&lt;b &amp; c。<break time="300ms"/>再见</speak>'
+
+
+def test_words_written_for_a_screen_are_said_for_the_phone():
+    assert for_the_ear("请回复结算卡后四位。") == "请说出结算卡后四位。"
+    assert for_the_ear("请再发一次商户号") == "请再说一次商户号"

@@ -15,6 +15,7 @@ from daozhang.verification import (
     answer_digits,
     is_unbind_request,
     mask_answer,
+    offered_check,
     verification_required,
 )
 
@@ -86,7 +87,8 @@ def test_a_trusted_integration_vouches_for_its_merchant_only(verifier):
     ("5566", "5566"), ("尾号5566", "5566"), ("5 5 6 6", "5566"), ("五五六六", "5566"),
     ("结算卡后四位是5566", "5566"), ("卡号************5566", "5566"), ("手机尾号幺二三四", "1234"),
     ("2300块", None), ("11月20号", None), ("5566 还是 0002", None), ("我不记得了", None),
-    ("商户号898310000000002", None),
+    ("商户号898310000000002", None), ("手机尾号幺三零零零幺", "0001"), ("13800130002", "0002"),
+    ("1200那笔呢", None), ("5000那笔", None),  # amounts typed while the check is asked: no answer, no failure
 ])
 def test_the_answer_to_the_check_is_read_in_every_form(text, digits):
     assert answer_digits(text) == digits
@@ -94,6 +96,16 @@ def test_the_answer_to_the_check_is_read_in_every_form(text, digits):
 
 def test_what_is_stored_of_an_answer_has_no_digit_left():
     assert mask_answer("尾号五五六六，不对是5567") == "尾号****，不对是****"
+    assert mask_answer("卡号后四位是 ２ ２ ９ ０") == "卡号后四位是 * * * *"  # the 四 of 后四位 stays
+
+
+def test_a_check_given_unasked_is_masked_and_passes_only_when_right(verifier):
+    digits, masked = offered_check("商户号898310000000002 结算卡尾号5566 昨天的钱没到")
+    assert digits == "5566" and masked == "商户号898310000000002 结算卡尾号**** 昨天的钱没到"
+    assert offered_check("顾客的卡尾号1234") is None  # a card tail that is not the settlement card's
+    assert not run(verifier.offer("rest:u", MERCHANT, "1234"))
+    assert not verifier.redis.exists(f"{verifier.prefix}:verify:fails:{MERCHANT}")  # never counted
+    assert run(verifier.offer("rest:u", MERCHANT, "5566")) and run(verifier.is_verified("rest:u", MERCHANT))
 
 
 @pytest.mark.parametrize("text, unbind", [("解绑", True), ("请帮我解除绑定", True), ("取消微信绑定", True),
