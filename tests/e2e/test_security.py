@@ -5,6 +5,7 @@ needs the bearer token, Rasa's HTTP API its `?token=`), merchant verification
 on (DZ_VERIFY=1 with the sandbox), both servers logging at debug level so that
 the scans below see everything a log could hold.
 """
+import asyncio
 import json
 import re
 import socket
@@ -15,6 +16,7 @@ import uuid
 import pytest
 import redis
 
+from daozhang.adapters.sandbox import SandboxAdapter
 from tests.fake_wechat_api import FakeWeChatApi
 from tests.stack import IVR_TOKEN, Stack, http_post
 from tests.wechat_peer import APP_ID, APP_SECRET, WeChatServers, account_settings, follower
@@ -128,6 +130,24 @@ def test_a_merchant_id_alone_reveals_nothing_until_the_check_passes(guarded):
             if e["event"] == "user"]
     answers = json.dumps(said[-2:], ensure_ascii=False)  # the stored answers, with their parse data
     assert "5566" not in answers and "1234" not in answers and "尾号****" in answers
+
+
+def test_a_check_given_with_the_merchant_id_spares_the_question_and_is_masked(guarded):
+    who = sender("upfront")
+    answer = texts(guarded.say(who, f"二维码收款没到账 商户号{QR_MERCHANT} 结算卡尾号5566"))
+    assert "368.00元" in answer and "后四位" not in answer
+    said = [e["text"] for e in guarded.tracker(who)["events"] if e["event"] == "user"]
+    assert "5566" not in said[0] and "结算卡尾号****" in said[0]
+
+
+def test_an_amount_typed_while_the_check_is_asked_is_no_failed_check(guarded):
+    who = sender("amount")
+    guarded.say(who, "昨天刷卡的钱没到账")
+    assert "后四位" in texts(guarded.say(who, "898310000000004"))
+    again = texts(guarded.say(who, "1200那笔呢"))
+    assert "没有通过" not in again and "后四位" in again
+    tail = asyncio.run(SandboxAdapter().find_merchant("898310000000004")).card_last4
+    assert "核对通过" in texts(guarded.say(who, f"尾号{tail}"))
 
 
 def test_three_failed_checks_lock_the_merchant_id_for_every_sender(guarded):
