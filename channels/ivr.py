@@ -9,8 +9,9 @@ request `{call_id, transcript, confidence, nbest?, dtmf?, caller?}`, response
   `nbest` hypothesis above the threshold is taken, else the caller is asked to
   say it again (the words never reach the NLU); after two unclear turns the
   keypad is offered.
-- Keypad: digits answer what is being asked (a merchant id, a choice), `*`
-  repeats the last answer, `0` asks for a person.
+- Keypad: digits answer what is being asked (a merchant id, the check), a
+  single key picks one of the choices just offered (解决了请按1), `*` repeats
+  the last answer, `0` asks for a person.
 - A handover ends with `transfer`, the queue and the ticket, so the agent
   takes the call with the case attached; a goodbye (再见, 拜拜) ends with `hangup`.
 """
@@ -97,8 +98,8 @@ class IvrInput(InputChannel):
             return await memory.last_answer() or spoken([reply("ivr_nothing_to_repeat")])
         if keys == keypad["person"]:
             text = REQUEST_HUMAN
-        elif keys:
-            text = keys.replace("*", "")
+        elif keys:  # a key press picks a choice just offered; other digits answer what was asked
+            text = (len(keys) == 1 and await memory.choice(keys)) or keys.replace("*", "")
         else:
             text = turn.heard(self.min_confidence)
         if not text:
@@ -108,12 +109,13 @@ class IvrInput(InputChannel):
                 lines.append(reply("ivr_keypad_offer"))
             return spoken(lines)
         await memory.clear_turn()
-        answer = await self._bot_turn(turn, text, request, on_new_message)
-        await memory.remember_answer(answer)
+        answer, choices = await self._bot_turn(turn, text, request, on_new_message)
+        await memory.remember_answer(answer, choices)
         return answer
 
     async def _bot_turn(self, turn: IvrTurn, text: str, request: Request,
-                        on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Dict[str, Any]:
+                        on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Tuple[Dict[str, Any], List[str]]:
+        """The answer for the ear, and the payloads of the choices it offers on the keypad."""
         conversation = conversation_id(self.name(), turn.call_id)
         collector = CollectingOutputChannel()
         metadata = {"caller": mask_phone(turn.caller)} if turn.caller else {}
@@ -122,6 +124,9 @@ class IvrInput(InputChannel):
         await admit(UserMessage(text, collector, turn.call_id, input_channel=self.name(), metadata=metadata),
                     on_new_message)
         lines = [m["text"] for m in collector.messages if m.get("text")]
+        buttons = next((m["buttons"] for m in reversed(collector.messages) if m.get("buttons")), [])
+        if buttons:
+            lines.append(keypad_choices(lines[-1] if lines else "", buttons))
         handed_to, intent = await _outcome_of_turn(request, conversation)
         ticket = await _ticket(handed_to) if handed_to else None
         if ticket is not None:
@@ -134,7 +139,15 @@ class IvrInput(InputChannel):
             answer["action"] = "hangup"
         else:
             answer = spoken(lines)
-        return answer
+        return answer, [b.get("payload") or b.get("title") for b in buttons]
+
+
+def keypad_choices(question: str, buttons: List[Dict[str, Any]]) -> str:
+    """解决了请按1，还没有请按2 (or, when the question numbers its choices already, that keys work too)."""
+    titles = [str(b.get("title") or "") for b in buttons]
+    if all(f"{n}. {title}" in question for n, title in enumerate(titles, start=1)):
+        return reply("ivr_keys_numbered")
+    return reply("ivr_keys", keys="，".join(f"{title}请按{n}" for n, title in enumerate(titles, start=1)))
 
 
 def closing(lines: List[str]) -> List[str]:

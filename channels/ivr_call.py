@@ -102,8 +102,16 @@ class CallMemory:
         stored = await self._try(self.client.hget(self.key, "last"))
         return json.loads(stored) if stored else None
 
-    async def remember_answer(self, answer: Dict[str, Any]) -> None:
+    async def remember_answer(self, answer: Dict[str, Any], choices: List[str]) -> None:
+        """The answer (for `*`) and the payloads its keys 1, 2, … stand for (none: digits are data)."""
         await self._try(self._write("last", json.dumps(answer, ensure_ascii=False)))
+        await self._try(self._write("choices", json.dumps(choices)))
+
+    async def choice(self, key: str) -> Optional[str]:
+        """The payload a single key press picks from the last answer's choices, if it picks one."""
+        stored = await self._try(self.client.hget(self.key, "choices"))
+        choices = json.loads(stored) if stored else []
+        return choices[int(key) - 1] if key.isdigit() and 1 <= int(key) <= len(choices) else None
 
     async def unclear_turn(self) -> int:
         """Counts one more unclear turn in a row; returns the count."""

@@ -132,3 +132,13 @@ def test_a_returned_payout_is_transferred_with_its_automatic_ticket_and_zero_doe
     again = turn(stack, call, "", 0.0, dtmf="0")
     assert again["action"] == "transfer" and again["transfer"]["ticket"] == first["transfer"]["ticket"]
     assert "已经提交过工单" in said(again)
+
+
+def test_a_yes_no_question_is_answered_on_the_keypad(stack):
+    call = call_id()
+    turn(stack, call, "二维码收款没到账")
+    diagnosis = turn(stack, call, "八九八三幺零零零零零零零零零二")
+    assert "解决了请按一" in said(diagnosis) and "还没有请按二" in said(diagnosis)
+    solved = turn(stack, call, "", 0.0, dtmf="1")
+    assert "解决" in said(solved) and "工单" not in said(solved)
+    assert user_texts(stack, call)[-1] == "/affirm"
