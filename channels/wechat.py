@@ -11,7 +11,8 @@ WeChat waits 5 s for a reply and then posts the same MsgId again (three times
 at most). An answer ready within WECHAT_PASSIVE_SECONDS is the passive reply;
 otherwise `success` goes back at once and the answer follows through the
 customer-service API. `channels.wechat_once` makes sure each message is
-processed once and answered once, whatever the retries.
+processed once and answered once, whatever the retries; `channels.wechat_choices`
+reads a bare digit as the numbered choice it picks.
 
 Configuration (environment, read here, never `${VAR}` in credentials.yml):
 WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_APP_SECRET (all three, or the channel is
@@ -41,6 +42,7 @@ from wechatpy.utils import check_signature
 
 from channels.door import admit
 from channels.wechat_api import CustomerService, SharedAccessToken
+from channels.wechat_choices import NumberedChoices
 from channels.wechat_once import OnceOnly
 from channels.wechat_output import WeChatOutput
 from channels.wechat_text import split_utf8
@@ -122,6 +124,7 @@ class OfficialAccount:
         self.crypto = WeChatCrypto(settings.token, settings.aes_key, settings.app_id) if settings.aes_key else None
         redis = Redis(**redis_settings(), socket_timeout=5, socket_connect_timeout=5)
         self.once = OnceOnly(redis)
+        self.choices = NumberedChoices(redis)
         self.api = CustomerService(settings.api_base, SharedAccessToken(
             settings.api_base, settings.app_id, settings.app_secret, redis))
 
@@ -210,9 +213,11 @@ class OfficialAccount:
         return pieces[0] if pieces else None
 
     async def _run(self, msg_id: str, output: WeChatOutput, openid: str, text: str) -> str:
+        text = await self.choices.picked(openid, text) or text  # "1" after "回复数字：1. 解决了 …"
         try:
             await admit(UserMessage(text, output, openid, input_channel=WeChatInput.name()), self.on_new_message)
         finally:
+            await self.choices.remember(openid, output.collected)
             answer = output.take()
         await self.once.keep_answer(msg_id, answer)  # for a retry, in any process
         return answer

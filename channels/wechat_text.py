@@ -1,8 +1,8 @@
 """The bot's messages as WeChat text: choices as numbers, cut to WeChat's 2,048-byte limit.
 
 WeChat shows no buttons in a text message, so a message's choices become
-numbered options the merchant answers with a digit (the dialog reads digits:
-daozhang/triage.py, daozhang/choice.py).
+numbered options the merchant answers with a digit (channels/wechat_choices.py
+turns the digit into the choice's payload).
 """
 from __future__ import annotations
 
@@ -13,13 +13,8 @@ from daozhang.resources import reply
 MAX_TEXT_BYTES = 2048  # a passive reply and a customer-service text message
 
 
-YES_NO = {"/affirm", "/deny"}  # the question already asks for 是/不是, which the dialog reads; a digit it would not
-
-
 def with_choices(text: str, buttons: Sequence[Dict[str, Any]]) -> str:
     """The text with its buttons as numbered options, unless the text numbers them already."""
-    if buttons and all(b.get("payload") in YES_NO for b in buttons):
-        return text
     titles = [str(b.get("title") or b.get("payload") or "") for b in buttons]
     numbered = [f"{i}. {title}" for i, title in enumerate(titles, start=1)]
     if not numbered or all(option in text for option in numbered):

@@ -153,6 +153,17 @@ def test_a_digit_answers_the_numbered_choices(wechat):
     assert "商户号" in wechat.say(openid, "1")
 
 
+def test_a_digit_answers_the_yes_no_question(wechat):
+    openid = follower()
+    wechat.say(openid, "二维码收款没到账")
+    diagnosis = wechat.say(openid, "898310000000002")
+    assert "回复数字：1. 解决了 2. 还没有" in diagnosis
+    assert "解决" in wechat.say(openid, "1")
+    assert wechat.user_texts(openid)[-1] == "/affirm"
+    wechat.say(openid, "2")  # nothing numbered any more: a digit is just a digit
+    assert wechat.user_texts(openid)[-1] == "2"
+
+
 @pytest.mark.parametrize("text, hidden", [("卡号6222021234567894怎么没到账", "6222021234567894"),
                                           ("密码是 135790", "135790"), ("\u200b\u200b", None), ("   ", None)])
 def test_secrets_are_masked_and_empty_messages_get_a_clear_reply(wechat, text, hidden):

@@ -39,6 +39,6 @@ def test_a_turns_messages_become_one_text():
     assert as_text(messages) == "为了您的资金安全……\n\n您问的是？\n回复数字：1. 退款"
 
 
-def test_yes_no_buttons_are_not_numbered_the_question_asks_for_yes_or_no():
+def test_yes_no_buttons_are_numbered_too():
     buttons = [{"title": "解决了", "payload": "/affirm"}, {"title": "还没有", "payload": "/deny"}]
-    assert with_choices("问题解决了吗？", buttons) == "问题解决了吗？"
+    assert with_choices("问题解决了吗？", buttons) == "问题解决了吗？\n回复数字：1. 解决了 2. 还没有"
