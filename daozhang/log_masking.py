@@ -13,19 +13,9 @@ import logging
 import re
 from typing import Any, Callable, Dict
 
-from daozhang.masking import mask_text
+from daozhang.masking import mask_text, mask_values
 
 _INSTALLED = "_daozhang_masking"
-
-
-def _masked(value: Any) -> Any:
-    if isinstance(value, str):
-        return mask_text(value)
-    if isinstance(value, (list, tuple)):
-        return type(value)(_masked(item) for item in value)
-    if isinstance(value, dict):
-        return {key: _masked(item) for key, item in value.items()}
-    return value
 
 
 _ESCAPED = re.compile(r"(?:\\u[0-9a-fA-F]{4})+")
@@ -69,7 +59,7 @@ def _masking_factory(previous: Callable[..., logging.LogRecord]) -> Callable[...
 
 def mask_structlog_event(_logger: Any, _method: str, event: Dict[str, Any]) -> Dict[str, Any]:
     """A structlog processor: every string in the event, masked."""
-    return _masked(event)
+    return mask_values(event)
 
 
 def install() -> None:

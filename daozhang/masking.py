@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import FrozenSet
+from typing import Any, FrozenSet
 
 from daozhang.text.normalise import FULLWIDTH, to_simplified
 from daozhang.text.numerals import SPOKEN_DIGITS
@@ -104,6 +104,17 @@ def _mask_secrets(text: str) -> str:
 def mask_text(text: str) -> str:
     """The masked text alone."""
     return mask(text).text
+
+
+def mask_values(value: Any) -> Any:
+    """Every string in a JSON-like value (a tracker, a log event) masked; the rest as it was."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(mask_values(item) for item in value)
+    if isinstance(value, dict):
+        return {key: mask_values(item) for key, item in value.items()}
+    return value
 
 
 def mask_phone(number: str) -> str:

@@ -17,18 +17,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from daozhang.masking import mask_text
+from daozhang.masking import mask_values
 from daozhang.redis_config import redis_settings
-
-
-def _masked(value: Any) -> Any:
-    if isinstance(value, str):
-        return mask_text(value)
-    if isinstance(value, list):
-        return [_masked(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _masked(item) for key, item in value.items()}
-    return value
 
 
 class MaskingRedisTrackerStore(RedisTrackerStore):
@@ -42,7 +32,7 @@ class MaskingRedisTrackerStore(RedisTrackerStore):
 
     @staticmethod
     def serialise_tracker(tracker: DialogueStateTracker) -> Text:
-        return json.dumps(_masked(tracker.as_dialogue().as_dict()))
+        return json.dumps(mask_values(tracker.as_dialogue().as_dict()))
 
 
 class EnvRedisLockStore(RedisLockStore):
