@@ -14,6 +14,7 @@ from daozhang.adapters import adapter_from_environment
 from daozhang.masking import mask_text
 from daozhang.resources import load_yaml, reply
 from daozhang.tickets import Ticket, TicketStore
+from daozhang.verification import Verifier
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,11 @@ ADAPTER = adapter_from_environment()
 @lru_cache(maxsize=1)
 def ticket_store() -> TicketStore:
     return TicketStore.from_environment()
+
+
+@lru_cache(maxsize=1)
+def verifier() -> Verifier:
+    return Verifier.from_environment(ADAPTER)
 
 
 class SafeAction(Action, metaclass=abc.ABCMeta):

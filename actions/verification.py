@@ -11,10 +11,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import ADAPTER, Awaiting, latest_metadata
+from actions.common import ADAPTER, Awaiting, latest_metadata, verifier
 from daozhang.adapters.base import LookupUnavailable
 from daozhang.resources import reply
-from daozhang.verification import FAILED, LOCKED, PASSED, UNAVAILABLE, Verifier, verification_required
+from daozhang.verification import FAILED, LOCKED, PASSED, UNAVAILABLE, verification_required
 
 TRUSTED = "verified_merchant_id"  # set only by an authenticated integration (channels/masked_rest.py)
 
@@ -31,11 +31,11 @@ async def verification_gate(dispatcher: CollectingDispatcher, tracker: Tracker,
     """None when the conversation may hear about `merchant_id`; else the events of asking (again)."""
     if not verification_required(ADAPTER):
         return None
-    verifier = Verifier.from_environment(ADAPTER)
+    checks = verifier()
     conversation = tracker.sender_id
     result = (latest_metadata(tracker).get("verification") or {})
     try:
-        if await verifier.is_verified(conversation, merchant_id, _trusted_merchant(tracker)):
+        if await checks.is_verified(conversation, merchant_id, _trusted_merchant(tracker)):
             if result.get("result") == PASSED:
                 dispatcher.utter_message(text=reply("verify_passed"))
             return None
@@ -43,10 +43,10 @@ async def verification_gate(dispatcher: CollectingDispatcher, tracker: Tracker,
             return None  # an unknown id: the lookup says so, and there is nothing to protect
     except LookupUnavailable:
         return None  # the lookup will say the backend is unavailable
-    if verifier.locked(merchant_id) or result.get("result") == LOCKED:
+    if checks.locked(merchant_id) or result.get("result") == LOCKED:
         dispatcher.utter_message(text=reply("verify_locked") + reply("offer_human"))
         return [SlotSet("awaiting", Awaiting.HUMAN)]
-    verifier.ask(conversation, merchant_id)
+    checks.ask(conversation, merchant_id)
     if result.get("result") == FAILED:
         text = reply("verify_failed", remaining=result.get("remaining", 1))
     elif result.get("result") == UNAVAILABLE:

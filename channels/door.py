@@ -27,6 +27,7 @@ import re
 import time
 import unicodedata
 import uuid
+from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -56,7 +57,12 @@ def burst_limit() -> Optional[int]:
     return None if setting.lower() in ("off", "0", "none") else int(setting)
 
 
-_REDIS: Dict[str, Any] = {}
+@lru_cache(maxsize=1)
+def _burst_counter() -> Any:
+    """The server's Redis client for the burst limit, made on first use (inside the event loop)."""
+    import redis.asyncio as aioredis
+
+    return aioredis.Redis(**redis_settings(), socket_timeout=1, socket_connect_timeout=1)
 
 
 async def within_burst_limit(conversation: str) -> bool:
@@ -65,13 +71,9 @@ async def within_burst_limit(conversation: str) -> bool:
     if limit is None:
         return True
     seconds = int(load_yaml("limits.yml")["burst"]["seconds"])
-    if "client" not in _REDIS:
-        import redis.asyncio as aioredis
-
-        _REDIS["client"] = aioredis.Redis(**redis_settings(), socket_timeout=1, socket_connect_timeout=1)
     key, now = f"daozhang:burst:{conversation}", time.time()
     try:  # a sliding window: the messages of the last `seconds`, whenever the burst starts
-        pipe = _REDIS["client"].pipeline(transaction=True)
+        pipe = _burst_counter().pipeline(transaction=True)
         pipe.zremrangebyscore(key, 0, now - seconds)
         pipe.zadd(key, {f"{now:.6f}-{uuid.uuid4().hex[:6]}": now})
         pipe.zcard(key)

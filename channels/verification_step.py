@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from functools import lru_cache
 from typing import Any, Dict, Optional, Tuple
 
 from daozhang.adapters.registry import adapter_from_environment
@@ -28,13 +29,9 @@ from daozhang.verification import (
 
 logger = logging.getLogger(__name__)
 _MERCHANT_ID = re.compile(r"(?<!\d)\d{15}(?!\d)")
-_VERIFIER: Dict[str, Verifier] = {}
-
-
+@lru_cache(maxsize=1)
 def verifier() -> Verifier:
-    if "one" not in _VERIFIER:
-        _VERIFIER["one"] = Verifier.from_environment(adapter_from_environment())
-    return _VERIFIER["one"]
+    return Verifier.from_environment(adapter_from_environment())
 
 
 async def verification_step(conversation: str, text: str,
