@@ -21,6 +21,7 @@ import asyncio
 import logging
 import os
 import re
+from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -30,7 +31,7 @@ from sanic.request import Request
 
 from channels.auth import bearer_refusal
 from channels.door import admit, conversation_id
-from channels.ivr_call import BadTurn, CallMemory, IvrTurn
+from channels.ivr_call import BadTurn, CallMemory, IvrTurn, memory_client
 from channels.verification_step import note_caller
 from daozhang.masking import mask_phone
 from daozhang.resources import load_yaml, reply
@@ -60,6 +61,7 @@ class IvrInput(InputChannel):
         self.token = token
         self.min_confidence = min_confidence
         self.settings = load_yaml("hotline.yml")
+        self.memory_client = memory_client()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hotline = Blueprint("ivr_webhook", __name__)
@@ -81,12 +83,8 @@ class IvrInput(InputChannel):
                 turn = IvrTurn.from_body(request.body or b"")
             except BadTurn as error:
                 return response.json({"error": str(error)}, status=400)
-            memory = CallMemory(turn.call_id, int(self.settings["call_state_ttl_seconds"]))
-            try:
-                answer = await self._answer(turn, memory, request, on_new_message)
-            finally:
-                await memory.close()
-            return response.json(answer)
+            memory = CallMemory(self.memory_client, turn.call_id, int(self.settings["call_state_ttl_seconds"]))
+            return response.json(await self._answer(turn, memory, request, on_new_message))
 
         return hotline
 
@@ -166,9 +164,14 @@ def spoken(lines: List[str]) -> Dict[str, Any]:
     return {"messages": messages, "action": "continue"}
 
 
+@lru_cache(maxsize=1)
+def _tickets() -> TicketStore:
+    return TicketStore.from_environment()
+
+
 async def _ticket(ticket_id: str) -> Any:
     try:
-        return await asyncio.to_thread(TicketStore.from_environment().get, ticket_id)
+        return await asyncio.to_thread(_tickets().get, ticket_id)
     except Exception as error:  # Redis down: the door has apologised already
         logger.warning("tickets unavailable: %s", error)
         return None

@@ -89,14 +89,18 @@ def _confidence(value: Any) -> float:
     return float(value)
 
 
+def memory_client() -> aioredis.Redis:
+    """The Redis client every call's memory shares (its pool is made on first use, in the event loop)."""
+    return aioredis.Redis(**redis_settings(), socket_timeout=2, socket_connect_timeout=2, decode_responses=True)
+
+
 class CallMemory:
     """The last answer and the unclear-turn count of one call, in Redis."""
 
-    def __init__(self, call_id: str, ttl_seconds: int) -> None:
+    def __init__(self, client: aioredis.Redis, call_id: str, ttl_seconds: int) -> None:
         self.key = f"daozhang:ivr:call:{call_id}"
         self.ttl = ttl_seconds
-        self.client = aioredis.Redis(**redis_settings(), socket_timeout=2, socket_connect_timeout=2,
-                                     decode_responses=True)
+        self.client = client
 
     async def last_answer(self) -> Optional[Dict[str, Any]]:
         stored = await self._try(self.client.hget(self.key, "last"))
@@ -121,9 +125,6 @@ class CallMemory:
 
     async def clear_turn(self) -> None:
         await self._try(self.client.hdel(self.key, "unclear"))
-
-    async def close(self) -> None:
-        await self.client.close()
 
     async def _write(self, name: str, value: str) -> None:
         await self.client.hset(self.key, name, value)
