@@ -17,21 +17,13 @@ import pytest
 import redis
 
 from daozhang.adapters.sandbox import SandboxAdapter
-from tests.fake_wechat_api import FakeWeChatApi
 from tests.stack import IVR_TOKEN, Stack, http_post
-from tests.wechat_peer import APP_ID, APP_SECRET, WeChatServers, account_settings, follower
+from tests.wechat_peer import WeChatServers, account_settings, follower
 from tests.widget_peer import WidgetPeer
 
 TOKEN = "rest-test-token"
 QR_MERCHANT = "898310000000002"      # settlement card 5566, registered phone 13800130002
 CARD_MERCHANT = "898310000000003"    # settlement card 1188
-
-
-@pytest.fixture(scope="module")
-def wechat_api():
-    fake = FakeWeChatApi(APP_ID, APP_SECRET).start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture(scope="module")
