@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, FrozenSet
 
-from daozhang.text.normalise import FULLWIDTH, to_simplified
-from daozhang.text.numerals import SPOKEN_DIGITS
+from daozhang.text.normalise import to_simplified
+from daozhang.text.numerals import DIGIT_CHARS, ascii_digits
 
-_DIGIT = "0-9０-９" + "".join(SPOKEN_DIGITS)
+_DIGIT = DIGIT_CHARS
 _DIGIT_RUN = re.compile(f"[{_DIGIT}](?:[{_DIGIT} \\-]*[{_DIGIT}])?")
 # What announces a secret, however it is written: 取款PIN, 支付口令, 登录密码, 动态码, 短信里的数字, mima …
 # (matched on a simplified copy with the spaces between Chinese characters taken out: 密碼, 密 码).
@@ -59,7 +59,7 @@ def is_card_number(digits: str) -> bool:
 
 
 def _digits(run: str) -> str:
-    return "".join(SPOKEN_DIGITS.get(ch, ch) for ch in run.translate(FULLWIDTH) if ch not in " -")
+    return "".join(ch for ch in ascii_digits(run) if ch not in " -")
 
 
 def _mask_card(match: "re.Match[str]") -> str:

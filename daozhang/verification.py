@@ -25,11 +25,10 @@ from daozhang.adapters.base import LookupUnavailable, TransactionStatusAdapter
 from daozhang.redis_config import redis_settings
 from daozhang.resources import load_yaml
 from daozhang.text.normalise import FULLWIDTH, to_simplified
-from daozhang.text.numerals import SPOKEN_DIGITS
+from daozhang.text.numerals import DIGIT_CHARS, ascii_digits
 
 PASSED, FAILED, LOCKED, UNAVAILABLE = "passed", "failed", "locked", "unavailable"
-_SPOKEN = str.maketrans({ch: digit for ch, digit in SPOKEN_DIGITS.items()})
-_DIGIT = "0-9０-９" + "".join(SPOKEN_DIGITS)
+_DIGIT = DIGIT_CHARS
 _ANSWER_RUN = re.compile(f"[{_DIGIT}](?:\\s?[{_DIGIT}]){{2,}}")
 _OFFERED = re.compile(f"(?:结算银行卡|结算卡|注册手机号码?|手机号码?|手机|电话)(?:号)?(?:的)?"
                       f"(?:最后四位|后四位|后4位|末四位|末4位|尾号|尾数)(?:是|为)?[\\s:：]*"
@@ -60,7 +59,7 @@ def answer_digits(text: str) -> Optional[str]:
     rest = to_simplified(text)
     for word in sorted(settings()["answer_words"], key=len, reverse=True):
         rest = rest.replace(word, "")
-    rest = re.sub(r"[\s,，。.!！?？:：、~～]", "", rest.translate(FULLWIDTH)).translate(_SPOKEN)
+    rest = ascii_digits(re.sub(r"[\s,，。.!！?？:：、~～]", "", rest.translate(FULLWIDTH)))
     if not re.fullmatch(r"\**\d{4,11}", rest) or (rest.startswith("*") and len(rest.lstrip("*")) != 4):
         return None
     return rest[-4:]
@@ -72,7 +71,7 @@ def offered_check(text: str) -> Optional[Tuple[str, str]]:
     found = _OFFERED.search(to_simplified(text or ""))
     if not found:
         return None
-    digits = found.group("digits").translate(FULLWIDTH).translate(_SPOKEN).replace(" ", "")
+    digits = ascii_digits(found.group("digits")).replace(" ", "")
     return digits, text[:found.start("digits")] + "****" + text[found.end("digits"):]
 
 

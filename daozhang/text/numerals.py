@@ -21,6 +21,16 @@ SPOKEN_DIGITS = {
     "壹": "1", "贰": "2", "叁": "3", "肆": "4", "伍": "5", "陆": "6", "柒": "7",
     "捌": "8", "玖": "9",
 }
+# A regex character class of every way a digit is written: ASCII, full-width, spoken (幺, 两, 壹 …).
+DIGIT_CHARS = "0-9０-９" + "".join(SPOKEN_DIGITS)
+_TO_ASCII = str.maketrans({**SPOKEN_DIGITS, **{chr(0xFF10 + i): str(i) for i in range(10)}})
+
+
+def ascii_digits(text: str) -> str:
+    """Full-width and spoken digits written as ASCII digits; everything else as it was."""
+    return text.translate(_TO_ASCII)
+
+
 _UNITS = "十百千万亿拾佰仟"
 _RUN = re.compile(f"[{''.join(SPOKEN_DIGITS)}{_UNITS}点]+")
 
