@@ -5,8 +5,11 @@
 #   scripts/ensure_redis.sh           also makes sure a server answers on $REDIS_HOST:$REDIS_PORT
 #                                     and takes writes, starting one when none runs.
 # A server started here keeps its data outside the clone ($DZ_REDIS_DIR, default
-# ~/.local/share/daozhang/redis) with append-only persistence: a crash loses at most a second,
-# and a ticket id handed out is on disk before the merchant hears it.
+# ~/.local/share/daozhang/redis) with append-only persistence and `appendfsync always`: Redis
+# writes and fsyncs every command before it replies, so a ticket id the merchant hears and
+# every turn acknowledged survive a crash (`everysec` may postpone the write while a
+# background fsync runs, and the reply still goes out: a kill -9 then loses it).
+# `make bench` measures what this costs per turn.
 set -euo pipefail
 host="${REDIS_HOST:-localhost}"
 port="${REDIS_PORT:-6379}"
@@ -35,26 +38,39 @@ ping() { "${cli[@]}" ping 2>/dev/null | grep -q "PONG\|MISCONF"; }
 writable() { "${cli[@]}" set daozhang:health:write ok EX 60 2>&1 | grep -q '^OK'; }
 is_local() { case "$host" in localhost|127.0.0.1|::1) return 0 ;; *) return 1 ;; esac; }
 
-aof_written() {  # switching append-only on rewrites the dataset into the log: wait for it
+aof_ready() {  # append-only is on, and no rewrite holds writes back from the log
+  local info
   for _ in $(seq 1 300); do
-    "${cli[@]}" info persistence | tr -d '\r' | grep -q '^aof_rewrite_in_progress:0' &&
-      "${cli[@]}" info persistence | tr -d '\r' | grep -q '^aof_rewrite_scheduled:0' && return 0
+    info=$("${cli[@]}" info persistence | tr -d '\r')
+    grep -q '^aof_enabled:1' <<<"$info" && grep -q '^aof_rewrite_in_progress:0' <<<"$info" &&
+      grep -q '^aof_rewrite_scheduled:0' <<<"$info" && grep -q '^aof_last_bgrewrite_status:ok' <<<"$info" &&
+      return 0
     sleep 0.1
   done
+  echo "redis: append-only persistence did not come on; see $data_dir/redis.log" >&2
+  return 1
+}
+
+durable() {  # every write on disk before its reply: append-only, fsync always
+  "${cli[@]}" config set appendfsync always >/dev/null
+  "${cli[@]}" config set appendonly yes >/dev/null
+  aof_ready
 }
 
 start() {
-  # Append-only persistence. A first start loads a snapshot there may be (dump.rdb) and
-  # then switches append-only on, which writes the whole dataset to the new log.
+  # Append-only from the first command on. Only a snapshot to load (dump.rdb, rescued from a
+  # server that lost its folder) starts without it: Redis would ignore the snapshot, so
+  # append-only is switched on after loading, and the server is ready when that rewrite is done.
   mkdir -p "$data_dir"
-  local aof=no; [ -d "$data_dir/appendonlydir" ] && aof=yes
+  local aof=yes; [ -f "$data_dir/dump.rdb" ] && [ ! -d "$data_dir/appendonlydir" ] && aof=no
   redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --dir "$data_dir" \
-    --appendonly "$aof" --appendfsync everysec \
+    --appendonly "$aof" --appendfsync always \
     --logfile "$data_dir/redis.log" --pidfile "$data_dir/redis.pid"
   for _ in $(seq 1 50); do
     if ping && writable; then
-      [ "$aof" = yes ] || { "${cli[@]}" config set appendonly yes >/dev/null; aof_written; }
-      echo "redis: started on $host:$port (data in $data_dir)"; return 0
+      durable || return 1
+      echo "redis: started on $host:$port (data in $data_dir, every write on disk before its reply)"
+      return 0
     fi
     sleep 0.1
   done
@@ -62,8 +78,21 @@ start() {
   return 1
 }
 
+setting() { "${cli[@]}" config get "$1" 2>/dev/null | sed -n 2p; }
+
 if ping; then
-  if writable; then echo "redis: answering on $host:$port"; exit 0; fi
+  if writable; then
+    if [ "$(setting appendonly)" = yes ] && [ "$(setting appendfsync)" = always ]; then
+      echo "redis: answering on $host:$port (every write on disk before its reply)"
+    elif is_local && [ "$(setting dir)" = "$(cd "$data_dir" 2>/dev/null && pwd -P)" ]; then
+      durable  # started here by an older version of this script (appendfsync everysec)
+      echo "redis: answering on $host:$port; now every write is on disk before its reply"
+    else
+      echo "redis: answering on $host:$port, but it may lose acknowledged writes in a crash" \
+           "(appendonly $(setting appendonly), appendfsync $(setting appendfsync)); see README, Redis" >&2
+    fi
+    exit 0
+  fi
   # Typically MISCONF: a server whose data folder went away (a deleted clone) refuses every
   # write. Copy what it holds over the wire, stop it, and start one whose data lives here.
   if is_local; then
