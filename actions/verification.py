@@ -5,6 +5,7 @@ question, says how the check went, and lets the case go on once it passed.
 """
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -15,6 +16,8 @@ from actions.common import ADAPTER, Awaiting, latest_metadata, verifier
 from daozhang.adapters.base import LookupUnavailable
 from daozhang.resources import reply
 from daozhang.verification import FAILED, LOCKED, PASSED, UNAVAILABLE, verification_required
+
+logger = logging.getLogger(__name__)
 
 TRUSTED = "verified_merchant_id"  # set only by an authenticated integration (channels/masked_rest.py)
 
@@ -41,8 +44,9 @@ async def verification_gate(dispatcher: CollectingDispatcher, tracker: Tracker,
             return None
         if await ADAPTER.find_merchant(merchant_id) is None:
             return None  # an unknown id: the lookup says so, and there is nothing to protect
-    except LookupUnavailable:
-        return None  # the lookup will say the backend is unavailable
+    except LookupUnavailable:  # the lookup will say the backend is unavailable
+        logger.warning("verification of %s skipped", merchant_id, exc_info=True)
+        return None
     if checks.locked(merchant_id) or result.get("result") == LOCKED:
         dispatcher.utter_message(text=reply("verify_locked") + reply("offer_human"))
         return [SlotSet("awaiting", Awaiting.HUMAN)]

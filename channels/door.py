@@ -79,8 +79,8 @@ async def within_burst_limit(conversation: str) -> bool:
         pipe.zcard(key)
         pipe.expire(key, seconds)
         count = (await pipe.execute())[2]
-    except Exception as error:  # Redis down: the door's deadline still protects the merchant
-        logger.warning("burst limit not counted: %s", error)
+    except Exception:  # Redis down: the door's deadline still protects the merchant
+        logger.warning("burst limit not counted", exc_info=True)
         return True
     return count <= limit
 
@@ -164,4 +164,4 @@ async def answer_in_time(on_new_message: OnNewMessage, message: UserMessage, out
 
 def _log_late_failure(work: "asyncio.Future[Any]") -> None:
     if not work.cancelled() and work.exception() is not None:
-        logger.error("a late message failed: %r", work.exception())
+        logger.error("a late message failed", exc_info=work.exception())

@@ -30,6 +30,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from channels.auth import bearer_refusal
+from channels.body_limit import cap_request_bodies
 from channels.door import admit, conversation_id
 from channels.ivr_call import BadTurn, CallMemory, IvrTurn, memory_client
 from channels.verification_step import note_caller
@@ -72,7 +73,7 @@ class IvrInput(InputChannel):
 
         if not self.token:
             logger.warning("IVR_TOKEN is not set: the hotline channel /webhooks/ivr/webhook is not served")
-            return hotline
+            return cap_request_bodies(hotline)
 
         @hotline.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> response.HTTPResponse:
@@ -86,7 +87,7 @@ class IvrInput(InputChannel):
             memory = CallMemory(self.memory_client, turn.call_id, int(self.settings["call_state_ttl_seconds"]))
             return response.json(await self._answer(turn, memory, request, on_new_message))
 
-        return hotline
+        return cap_request_bodies(hotline)
 
     async def _answer(self, turn: IvrTurn, memory: CallMemory, request: Request,
                       on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Dict[str, Any]:
@@ -172,8 +173,8 @@ def _tickets() -> TicketStore:
 async def _ticket(ticket_id: str) -> Any:
     try:
         return await asyncio.to_thread(_tickets().get, ticket_id)
-    except Exception as error:  # Redis down: the door has apologised already
-        logger.warning("tickets unavailable: %s", error)
+    except Exception:  # Redis down: the door has apologised already
+        logger.warning("tickets unavailable", exc_info=True)
         return None
 
 
@@ -182,8 +183,8 @@ async def _outcome_of_turn(request: Request, conversation: str) -> Tuple[Optiona
     agent = getattr(request.app.ctx, "agent", None)
     try:
         tracker = await agent.tracker_store.retrieve(conversation)
-    except Exception as error:  # Redis down: keep the line open
-        logger.warning("tracker unavailable: %s", error)
+    except Exception:  # Redis down: keep the line open
+        logger.warning("tracker unavailable", exc_info=True)
         return None, None
     if tracker is None:
         return None, None

@@ -134,6 +134,6 @@ class CallMemory:
     async def _try(operation: Any) -> Any:
         try:
             return await operation
-        except Exception as error:  # Redis down: the call goes on without its memory
-            logger.warning("the IVR call memory is unavailable: %s", error)
+        except Exception:  # Redis down: the call goes on without its memory
+            logger.warning("the IVR call memory is unavailable", exc_info=True)
             return None

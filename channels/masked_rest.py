@@ -15,6 +15,7 @@ server answers (503 when not), unlike Rasa's /status.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -24,8 +25,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from channels.auth import bearer_refusal
+from channels.body_limit import cap_request_bodies
 from channels.door import admit
 from daozhang.redis_config import redis_settings
+
+logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 128
 TRUSTED_METADATA = "verified_merchant_id"
@@ -81,7 +85,7 @@ class MaskingRestInput(InputChannel):
             return response.json({"status": "ok" if healthy else "degraded", **checks},
                                  status=200 if healthy else 503)
 
-        return blueprint
+        return cap_request_bodies(blueprint)
 
     def _read(self, body: bytes) -> "tuple[str, str, Dict[str, Any]]":
         try:
@@ -111,6 +115,7 @@ async def _redis_takes_writes() -> bool:
     try:
         return bool(await client.set("daozhang:health:write", "ok", ex=60))
     except Exception:  # down, refusing writes (MISCONF), wrong password …
+        logger.warning("health: Redis does not take writes", exc_info=True)
         return False
     finally:
         await client.close()
@@ -125,4 +130,5 @@ async def _answers(webhook_url: Any) -> bool:
             async with session.get(url) as answer:
                 return answer.status == 200
     except Exception:  # refused, timed out
+        logger.warning("health: the action server does not answer", exc_info=True)
         return False

@@ -56,8 +56,8 @@ async def verification_step(conversation: str, text: str,
             if merchant_id:
                 await verifier().offer(conversation, merchant_id.group(0), offered[0])
             return offered[1], None
-    except Exception as error:  # Redis down: the message goes on; the actions ask again later
-        logger.warning("verification step skipped: %s", error)
+    except Exception:  # Redis down: the message goes on; the actions ask again later
+        logger.warning("verification step skipped", exc_info=True)
     return text, None
 
 
@@ -65,5 +65,5 @@ def note_caller(conversation: str, number: str) -> None:
     """The hotline's calling number, kept only as a fingerprint for the check."""
     try:
         verifier().note_caller(conversation, number)
-    except Exception as error:  # Redis down: the caller is asked the check instead
-        logger.warning("caller not noted: %s", error)
+    except Exception:  # Redis down: the caller is asked the check instead
+        logger.warning("caller not noted", exc_info=True)

@@ -38,8 +38,8 @@ class NumberedChoices:
                 await self.redis.set(self._key(openid), json.dumps(payloads), ex=KEEP_SECONDS)
             else:
                 await self.redis.delete(self._key(openid))
-        except RedisError as error:  # the follower can still answer in words
-            logger.warning("WeChat choices not kept: %s", error)
+        except RedisError:  # the follower can still answer in words
+            logger.warning("WeChat choices not kept", exc_info=True)
 
     async def picked(self, openid: str, text: str) -> Optional[str]:
         """The payload a bare digit picks, or None."""
@@ -48,8 +48,8 @@ class NumberedChoices:
             return None
         try:
             stored = await self.redis.get(self._key(openid))
-        except RedisError as error:
-            logger.warning("WeChat choices unavailable: %s", error)
+        except RedisError:
+            logger.warning("WeChat choices unavailable", exc_info=True)
             return None
         payloads = json.loads(stored) if stored else []
         index = int(digit.group(1).translate({ord("１") + i: str(i + 1) for i in range(9)})) - 1

@@ -4,7 +4,8 @@ The channels mask a message at the door, before Rasa sees it; this is the net
 under that: any log record (ours, Rasa's, sanic's, at any level) has its card
 numbers, passwords and codes masked when it is created, and so do the
 structured events Rasa logs through structlog before they are rendered as JSON
-(where 密码 would already be an escape sequence).
+(where 密码 would already be an escape sequence). A stack trace is rendered and
+masked with its record: the exception's message may quote what the merchant said.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Any, Callable, Dict
 from daozhang.masking import mask_text, mask_values
 
 _INSTALLED = "_daozhang_masking"
+_TRACEBACK = logging.Formatter()
 
 
 _ESCAPED = re.compile(r"(?:\\u[0-9a-fA-F]{4})+")
@@ -51,6 +53,10 @@ def _masking_factory(previous: Callable[..., logging.LogRecord]) -> Callable[...
         masked = _masked_message(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:  # formatters print this cached text, not the exception
+            record.exc_text = _masked_message(_TRACEBACK.formatException(record.exc_info))
+        if record.stack_info:
+            record.stack_info = _masked_message(record.stack_info)
         return record
 
     setattr(factory, _INSTALLED, True)

@@ -40,3 +40,15 @@ def test_emoji_and_broken_escapes_never_break_the_turn_that_logs_them(caplog):
         logging.getLogger("rasa.core.processor").debug('{"text": "\\ud83d\\ude00 \\ud800 \\u5bc6\\u7801\\u662f654321"}')
         logging.getLogger("rasa.core.processor").debug("lone %s 密码是654321", "\ud800")
     assert "😀" in caplog.text and "654321" not in caplog.text
+
+
+def test_a_stack_trace_is_logged_and_masked_too(caplog):
+    log_masking.install()
+    with caplog.at_level(logging.DEBUG):
+        try:
+            raise ValueError("cannot read 卡号6222021234567894 密码是654321")
+        except ValueError:
+            logging.getLogger("actions.common").exception("action %s failed", "action_conclude_case")
+    logged = caplog.text
+    assert "Traceback (most recent call last)" in logged and "ValueError" in logged
+    assert "6222021234567894" not in logged and "654321" not in logged and "************7894" in logged
