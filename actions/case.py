@@ -27,6 +27,7 @@ from actions.verification import verification_gate
 from daozhang import diagnosis as dx
 from daozhang.choice import describe, pick
 from daozhang.investigation import CHOOSE, UNKNOWN_MERCHANT, investigate
+from daozhang.merchant_id import ID_LENGTH, take_digits
 from daozhang.resources import reply
 from daozhang.text.normalise import normalise_text
 
@@ -64,7 +65,8 @@ def start_case_events(problem: str, given: Dict[str, str]) -> List[Dict[Text, An
     events = [SlotSet("problem", problem)]
     events += [SlotSet(slot, None) for slot in CASE_SLOTS if slot not in given]
     events += [SlotSet(slot, None) for slot in ("diagnosis", "explanation", "lookup", "awaiting", "handoff_ticket")]
-    events += [SlotSet("merchant_id_tries", 0.0), SlotSet("unknown_merchant_tries", 0.0)]
+    events += [SlotSet("merchant_id_tries", 0.0), SlotSet("unknown_merchant_tries", 0.0),
+               SlotSet("merchant_id_part", None)]
     return events
 
 
@@ -90,6 +92,12 @@ def details_of_another_merchant(tracker: Tracker) -> Dict[str, Any]:
     return {slot: None for slot in ("amount", "txn_date") if slot not in given}
 
 
+def _digits(tracker: Tracker) -> str:
+    """The longest run of digits in the latest message, written or spoken."""
+    runs = re.findall(r"\d+", normalise_text(tracker.latest_message.get("text") or ""))
+    return max(runs, key=len) if runs else ""
+
+
 def _tries(tracker: Tracker, slot: str) -> int:
     return int(tracker.get_slot(slot) or 0)
 
@@ -105,7 +113,8 @@ class ValidateCaseForm(FormValidationAction):
         return "validate_case_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
-        if tracker.get_slot("awaiting") == Awaiting.HUMAN:
+        """No id asked for while a person is offered, unless the merchant sends digits again."""
+        if tracker.get_slot("awaiting") == Awaiting.HUMAN and not _digits(tracker):
             return []
         return domain_slots
 
@@ -115,27 +124,34 @@ class ValidateCaseForm(FormValidationAction):
         if "merchant_id" in latest_entities(tracker):
             return {}
         asked = tracker.get_slot("requested_slot") == "merchant_id"
-        runs = re.findall(r"\d+", normalise_text(tracker.latest_message.get("text") or ""))
-        longest = max(runs, key=len) if runs else ""
+        longest = _digits(tracker)
         # Asked for the id: any digits are an attempt. Not asked: only an id-like run is.
         return {"merchant_id": longest} if longest and (asked or 10 <= len(longest) <= 20) else {}
 
     async def validate_merchant_id(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         value = re.sub(r"\D", "", str(value or ""))
-        if len(value) != 15:
-            tries = _tries(tracker, "merchant_id_tries") + 1
-            events = {"merchant_id": None, "merchant_id_tries": float(tries)}
-            if "amount" in latest_entities(tracker):  # the digits were meant as an id, not an amount
-                events["amount"] = slot_before_latest_message(tracker, "amount")
-            if tries >= 2:
-                dispatcher.utter_message(text=reply("merchant_id_invalid_again") + reply("offer_human"))
-                return {**events, "awaiting": Awaiting.HUMAN}
-            # The digits are never repeated back: they may be a PIN or a code sent by mistake.
-            shown = f"您发的{len(value)}位数字" if value else "这条消息"
-            dispatcher.utter_message(text=reply("merchant_id_invalid", shown=shown))
-            return events
-        return {"merchant_id": value, **details_of_another_merchant(tracker)}
+        part = tracker.get_slot("merchant_id_part")
+        attempt = take_digits(value, tracker.latest_message.get("text") or "", part)
+        # Digits meant as (part of) an id are no amount; a part is kept only while the id is being given.
+        cleared = {"merchant_id_part": None} if part else {}
+        if "amount" in latest_entities(tracker) and len(value) != ID_LENGTH:
+            cleared["amount"] = slot_before_latest_message(tracker, "amount")
+        if attempt.complete:
+            return {"merchant_id": attempt.complete, **cleared, **details_of_another_merchant(tracker)}
+        if attempt.part:
+            dispatcher.utter_message(text=reply("merchant_id_part", given=len(attempt.part),
+                                                rest=ID_LENGTH - len(attempt.part)))
+            return {**cleared, "merchant_id": None, "merchant_id_part": attempt.part}
+        tries = _tries(tracker, "merchant_id_tries") + 1
+        events = {"merchant_id": None, "merchant_id_tries": float(tries), **cleared}
+        if tries >= 2:
+            dispatcher.utter_message(text=reply("merchant_id_invalid_again") + reply("offer_human"))
+            return {**events, "awaiting": Awaiting.HUMAN}
+        # The digits are never repeated back: they may be a PIN or a code sent by mistake.
+        shown = f"您发的{len(value)}位数字" if value else "这条消息"
+        dispatcher.utter_message(text=reply("merchant_id_invalid", shown=shown))
+        return events
 
 
 def unknown_merchant(value: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
@@ -180,8 +196,10 @@ async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     """Look the case up with what is known and tell the merchant what happened."""
     merchant_id = tracker.get_slot("merchant_id")
     if not merchant_id:
-        if tracker.get_slot("awaiting") != Awaiting.HUMAN:
-            dispatcher.utter_message(text=reply("ask_merchant_id"))
+        if tracker.get_slot("awaiting") == Awaiting.HUMAN:  # the offer stands: asked again, never silence
+            dispatcher.utter_message(text=reply("offer_human"))
+            return [SlotSet("awaiting", Awaiting.HUMAN)]
+        dispatcher.utter_message(text=reply("ask_merchant_id"))
         return []
     gate = await verification_gate(dispatcher, tracker, merchant_id)
     if gate is not None:
