@@ -33,6 +33,7 @@ from redis.exceptions import RedisError
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from channels.body_limit import cap_request_bodies
 from channels.door import admit
 from daozhang.redis_config import redis_settings
 from daozhang.resources import reply
@@ -133,7 +134,7 @@ class WebWidgetInput(SocketIOInput):
             await admit(message, on_new_message)
 
         _serve_page(blueprint)
-        return blueprint
+        return cap_request_bodies(blueprint)
 
 
 def _serve_page(blueprint: Blueprint) -> None:
