@@ -40,11 +40,13 @@ from wechatpy.messages import BaseMessage, TextMessage, UnknownMessage, VoiceMes
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
+from channels.body_limit import cap_request_bodies
 from channels.door import admit
-from channels.wechat_api import CustomerService, SharedAccessToken
+from channels.wechat_api import CustomerService, KeptMessages, SharedAccessToken
 from channels.wechat_choices import NumberedChoices
 from channels.wechat_once import OnceOnly
 from channels.wechat_output import WeChatOutput
+from channels.wechat_replay import ReplayGuard
 from channels.wechat_text import split_utf8
 from daozhang.redis_config import redis_settings
 from daozhang.resources import reply
@@ -99,7 +101,7 @@ class WeChatInput(InputChannel):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         blueprint = Blueprint("wechat_webhook", __name__)
         if self.settings is None:
-            return blueprint
+            return cap_request_bodies(blueprint)
         account = OfficialAccount(self.settings, on_new_message)
 
         @blueprint.route("/webhook", methods=["GET"])
@@ -112,7 +114,7 @@ class WeChatInput(InputChannel):
         async def receive(request: Request) -> response.HTTPResponse:
             return await account.receive(request)
 
-        return blueprint
+        return cap_request_bodies(blueprint)
 
 
 class OfficialAccount:
@@ -125,12 +127,14 @@ class OfficialAccount:
         redis = Redis(**redis_settings(), socket_timeout=5, socket_connect_timeout=5)
         self.once = OnceOnly(redis)
         self.choices = NumberedChoices(redis)
+        self.replays = ReplayGuard(redis)
         self.api = CustomerService(settings.api_base, SharedAccessToken(
-            settings.api_base, settings.app_id, settings.app_secret, redis))
+            settings.api_base, settings.app_id, settings.app_secret, redis), KeptMessages(redis))
 
     def signed(self, request: Request) -> bool:
+        """Signed with the account's token, within five minutes of our clock."""
         args = [request.args.get(name) for name in ("signature", "timestamp", "nonce")]
-        if not all(args):
+        if not all(args) or not self.replays.fresh(request.args.get("timestamp")):
             return False
         try:
             check_signature(self.settings.token, *args)
@@ -140,7 +144,9 @@ class OfficialAccount:
 
     async def receive(self, request: Request) -> response.HTTPResponse:
         if not self.signed(request):
-            return response.text("bad signature", status=403)
+            return response.text("bad or stale signature", status=403)
+        if not await self.replays.first_use(request.args.get("nonce"), request.args.get("timestamp"), request.body):
+            return response.text("replayed nonce", status=403)
         encrypted = request.args.get("encrypt_type") == "aes"
         try:
             xml = self._decrypted(request) if encrypted else request.body
@@ -167,11 +173,13 @@ class OfficialAccount:
 
     async def _answer(self, message: BaseMessage) -> Optional[str]:
         """The passive reply's text; None for a bare `success`."""
-        if isinstance(message, TextMessage):
-            return await self._turn(message, message.content or "")
+        text = message.content if isinstance(message, TextMessage) else (
+            message.recognition if isinstance(message, VoiceMessage) else None)
+        if (text or "").strip() or isinstance(message, TextMessage):
+            return await self._turn(message, text or "")
+        if message.source:  # the follower is back: what could not reach them before goes out now
+            _in_background(self.api.deliver_kept(message.source))
         if isinstance(message, VoiceMessage):
-            if (message.recognition or "").strip():
-                return await self._turn(message, message.recognition)
             return reply("wechat_voice_unclear")
         if isinstance(message, (SubscribeEvent, SubscribeScanEvent)):
             return reply("wechat_welcome")
@@ -214,11 +222,14 @@ class OfficialAccount:
 
     async def _run(self, msg_id: str, output: WeChatOutput, openid: str, text: str) -> str:
         text = await self.choices.picked(openid, text) or text  # "1" after "回复数字：1. 解决了 …"
+        kept = await self.api.kept.take(openid)  # what WeChat would not take before: it goes first
         try:
             await admit(UserMessage(text, output, openid, input_channel=WeChatInput.name()), self.on_new_message)
         finally:
             await self.choices.remember(openid, output.collected)
             answer = output.take()
+        if kept:
+            answer = "\n\n".join([reply("wechat_kept_intro"), *kept, reply("wechat_kept_outro"), answer])
         await self.once.keep_answer(msg_id, answer)  # for a retry, in any process
         return answer
 
@@ -246,4 +257,4 @@ def _in_background(work: Awaitable[Any]) -> None:
 def _finished(task: "asyncio.Future[Any]") -> None:
     _RUNNING.discard(task)
     if not task.cancelled() and task.exception() is not None:
-        logger.error("WeChat delivery failed: %r", task.exception())
+        logger.error("WeChat delivery failed", exc_info=task.exception())

@@ -1,8 +1,12 @@
 """A local stand-in for api.weixin.qq.com: hands out access tokens and records customer-service messages.
 
-Answers like WeChat does: /cgi-bin/token gives a new token per call (and WeChat
-retires the previous one); /cgi-bin/message/custom/send takes the current token
-only, else errcode 40001, or 42001 after `expire_token()`.
+Answers like WeChat does: /cgi-bin/stable_token (POST, JSON) gives the current
+token while it is valid and a new one when it has expired or on
+`force_refresh`, which retires the previous one; /cgi-bin/token is not served
+(the client must not use it). /cgi-bin/message/custom/send takes the current
+token only, else errcode 40001, or 42001 after `expire_token()`; it answers
+45015 for a follower in `out_of_window` (last wrote more than 48 hours ago),
+and -1 (busy) for the next `busy` calls.
 """
 from __future__ import annotations
 
@@ -19,6 +23,8 @@ class FakeWeChatApi:
         self.app_id, self.app_secret = app_id, app_secret
         self.token_calls = 0
         self.sent: List[Dict] = []  # every accepted customer-service message, in order
+        self.out_of_window: set = set()
+        self.busy = 0
         self._token = None
         self._expired = False
         self._lock = threading.Lock()
@@ -37,6 +43,12 @@ class FakeWeChatApi:
         """The current token expires now (the next send gets 42001)."""
         self._expired = True
 
+    def refresh_elsewhere(self) -> None:
+        """Someone else forced a refresh: the token our client holds is retired (40001), and the
+        next normal stable_token call hands out the new one."""
+        with self._lock:
+            self._token = f"{self._token}-elsewhere"
+
     def texts_to(self, openid: str) -> List[str]:
         with self._lock:
             return [m["text"]["content"] for m in self.sent if m["touser"] == openid]
@@ -48,12 +60,14 @@ class FakeWeChatApi:
             time.sleep(0.05)
         return self.texts_to(openid)
 
-    def _token_answer(self, query: Dict[str, str]) -> Dict:
-        if query.get("appid") != self.app_id or query.get("secret") != self.app_secret:
+    def _token_answer(self, request: Dict) -> Dict:
+        if request.get("grant_type") != "client_credential" or request.get("appid") != self.app_id \
+                or request.get("secret") != self.app_secret:
             return {"errcode": 40125, "errmsg": "invalid appsecret"}
         with self._lock:
             self.token_calls += 1
-            self._token, self._expired = f"TOKEN-{self.token_calls}", False
+            if self._token is None or self._expired or request.get("force_refresh"):
+                self._token, self._expired = f"TOKEN-{self.token_calls}", False
         return {"access_token": self._token, "expires_in": 7200}
 
     def _send_answer(self, query: Dict[str, str], body: bytes) -> Dict:
@@ -61,8 +75,14 @@ class FakeWeChatApi:
             return {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid or not latest"}
         if self._expired:
             return {"errcode": 42001, "errmsg": "access_token expired"}
+        message = json.loads(body.decode("utf-8"))
         with self._lock:
-            self.sent.append(json.loads(body.decode("utf-8")))
+            if message["touser"] in self.out_of_window:
+                return {"errcode": 45015, "errmsg": "response out of time limit or subscription is canceled"}
+            if self.busy > 0:
+                self.busy -= 1
+                return {"errcode": -1, "errmsg": "system error"}
+            self.sent.append(message)
         return {"errcode": 0, "errmsg": "ok"}
 
     def _handler(self):
@@ -70,12 +90,14 @@ class FakeWeChatApi:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
-                self._answer(fake._token_answer if self._path() == "/cgi-bin/token" else None)
+                self._answer(None)
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if self._path() == "/cgi-bin/message/custom/send":
                     self._answer(lambda query: fake._send_answer(query, body))
+                elif self._path() == "/cgi-bin/stable_token":
+                    self._answer(lambda query: fake._token_answer(json.loads(body.decode("utf-8"))))
                 else:
                     self._answer(None)
 

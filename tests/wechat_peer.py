@@ -28,9 +28,9 @@ def follower():
     return f"o6_test{uuid.uuid4().hex[:20]}"
 
 
-def signed(**query):
-    """The query WeChat adds to every call: timestamp, nonce and their signature."""
-    timestamp, nonce = str(int(time.time())), uuid.uuid4().hex[:10]
+def signed(at=None, nonce=None, **query):
+    """The query WeChat adds to every call: timestamp (now, or `at`), nonce and their signature."""
+    timestamp, nonce = str(int(time.time() if at is None else at)), nonce or uuid.uuid4().hex[:10]
     signer = WeChatSigner()
     signer.add_data(TOKEN, timestamp, nonce)
     return {"signature": signer.signature, "timestamp": timestamp, "nonce": nonce, **query}

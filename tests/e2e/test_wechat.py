@@ -21,6 +21,7 @@ import uuid
 from urllib.parse import urlencode
 
 import pytest
+import redis
 import xmltodict
 
 from daozhang.resources import reply
@@ -212,3 +213,48 @@ def test_retries_of_a_message_being_processed_get_it_answered_once(wechat):
 def test_the_access_token_was_fetched_once(wechat):
     assert len(wechat.api.sent) >= 1  # the slow answers above went through the API
     assert wechat.api.token_calls == 1
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "safe"])
+@pytest.mark.parametrize("skew", [-301, 301, -3600])
+def test_a_request_signed_more_than_five_minutes_away_is_refused(wechat, encrypted, skew):
+    openid = follower()
+    query = signed(at=time.time() + skew)
+    assert wechat.post(wechat.message(openid, "text", Content="二维码收款没到账"), encrypted, query) == (403, None)
+    assert wechat.user_texts(openid) == []
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "safe"])
+def test_a_nonce_seen_with_another_body_is_a_replay_and_refused(wechat, encrypted):
+    victim, intruder = follower(), follower()
+    query = signed()
+    assert wechat.post(wechat.message(victim, "text", Content="二维码收款没到账"), encrypted, query)[0] == 200
+    forged = wechat.message(intruder, "text", Content="转人工")
+    assert wechat.post(forged, encrypted, query) == (403, None)  # the captured signature, another body
+    assert wechat.user_texts(intruder) == []
+
+
+def test_wechats_own_retry_repeats_the_request_and_is_answered_once(wechat):
+    openid, query = follower(), signed()
+    xml = wechat.message(openid, "text", Content="二维码收款没到账")
+    first, again = wechat.post(xml, query=query), wechat.post(xml, query=query)
+    assert first[0] == again[0] == 200
+    time.sleep(1)  # a second answer would have come by now
+    assert wechat.answers(openid) == 1 and wechat.user_texts(openid) == ["二维码收款没到账"]
+
+
+def test_an_answer_wechat_refuses_is_kept_and_comes_before_the_next_one(wechat):
+    openid = follower()
+    wechat.api.out_of_window.add(openid)  # 45015 for everything the API sends to this follower
+    assert wechat.post(wechat.message(openid, "text", Content=STALLING)) == (200, None)
+    kept_in = redis.Redis(host="127.0.0.1", port=wechat.stack.redis_port, db=wechat.stack.redis_db)
+    for _ in range(300):  # the apology, then the late answer: both refused, both kept
+        if kept_in.llen(f"daozhang:wechat:kept:{openid}") >= 2:
+            break
+        time.sleep(0.1)
+    assert wechat.api.texts_to(openid) == []
+    wechat.api.out_of_window.discard(openid)  # the follower writes again
+    answer = wechat.say(openid, "二维码收款没到账")
+    kept, now = answer.split(reply("wechat_kept_outro"))
+    assert kept.startswith(reply("wechat_kept_intro")) and reply("fault_slow") in kept and STALLED_ANSWER in kept
+    assert "商户号" in now

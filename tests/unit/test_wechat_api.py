@@ -1,4 +1,5 @@
-"""The customer-service API client: one access token for every process, fetched again only when refused.
+"""The customer-service API client: one access token for every process, fetched again only when refused;
+a message WeChat will not take now is retried or kept for the follower's next message, never lost.
 
 Real Redis (the test session's own) and the local fake WeChat API; two clients
 stand for two `rasa run` processes.
@@ -9,7 +10,7 @@ import uuid
 import pytest
 from redis.asyncio import Redis
 
-from channels.wechat_api import CustomerService, SharedAccessToken
+from channels.wechat_api import CustomerService, KeptMessages, SharedAccessToken
 from daozhang.redis_config import redis_settings
 from tests.fake_wechat_api import FakeWeChatApi
 
@@ -27,7 +28,8 @@ def two_processes(fake_api):
     """The clients two processes of a fresh account (no token in Redis yet) would have."""
     fake_api.app_id = f"wx{uuid.uuid4().hex[:16]}"
     return [CustomerService(fake_api.url, SharedAccessToken(fake_api.url, fake_api.app_id, SECRET,
-                                                            Redis(**redis_settings())))
+                                                            Redis(**redis_settings())),
+                            KeptMessages(Redis(**redis_settings())), retry_wait=0.01)
             for _ in range(2)]
 
 
@@ -53,3 +55,49 @@ def test_an_expired_token_is_fetched_again_and_the_message_still_goes(fake_api):
     asyncio.run(scenario())
     assert fake_api.texts_to("o-3") == ["第一条", "第二条", "第三条"]
     assert fake_api.token_calls == 2
+
+
+def test_a_token_refreshed_elsewhere_is_fetched_again_once(fake_api):
+    async def scenario():
+        first, second = two_processes(fake_api)
+        await first.send_text("o-4", "第一条")
+        fake_api.refresh_elsewhere()  # our token is retired: WeChat says 40001
+        await second.send_text("o-4", "第二条")
+        await first.send_text("o-4", "第三条")
+
+    asyncio.run(scenario())
+    assert fake_api.texts_to("o-4") == ["第一条", "第二条", "第三条"]
+    assert fake_api.token_calls == 2
+
+
+def test_a_busy_api_is_tried_again(fake_api):
+    fake_api.busy = 2
+
+    async def scenario():
+        first, _ = two_processes(fake_api)
+        await first.send_text("o-5", "您的钱已到账")
+
+    asyncio.run(scenario())
+    assert fake_api.texts_to("o-5") == ["您的钱已到账"] and fake_api.busy == 0
+
+
+@pytest.mark.parametrize("refusal", ["out_of_window", "busy"])
+def test_what_wechat_will_not_take_is_kept_until_the_follower_writes(fake_api, caplog, refusal):
+    openid = f"o-{uuid.uuid4().hex[:6]}"
+    if refusal == "out_of_window":
+        fake_api.out_of_window.add(openid)  # 45015: the follower last wrote more than 48 hours ago
+    else:
+        fake_api.busy = 10  # busy beyond every retry
+
+    async def scenario():
+        first, second = two_processes(fake_api)
+        await first.send_pieces(openid, ["结论第一段", "结论第二段"])
+        assert fake_api.texts_to(openid) == []
+        fake_api.out_of_window.discard(openid)  # the follower writes again
+        fake_api.busy = 0
+        await second.deliver_kept(openid)  # in any process
+        await first.deliver_kept(openid)  # delivered once
+
+    asyncio.run(scenario())
+    assert fake_api.texts_to(openid) == ["结论第一段", "结论第二段"]
+    assert "not sent" in caplog.text and "kept" in caplog.text
