@@ -11,13 +11,14 @@ PY := $(CURDIR)/$(VENV)/bin/python
 export REDIS_HOST ?= localhost
 export REDIS_PORT ?= 6379
 export RASA_PORT ?= 5005
-# The action server port is fixed in endpoints.yml (action_endpoint).
-export ACTION_PORT := 5055
+# endpoints.yml reads the action server's port from here (${ACTION_PORT}).
+export ACTION_PORT ?= 5055
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
-export PYTHONWARNINGS ?= ignore
+# Dependencies' deprecation notices are silenced where Rasa is started (tools/rasa_quiet.py);
+# our own warnings and every error stay visible.
 
 .PHONY: run test venv redis redis-installed model eval bench validate lint unit clean
 
@@ -68,7 +69,7 @@ run: venv redis model web
 	@scripts/serve.sh "$$($(PY) -m tools.train 2>/dev/null)"
 
 validate: venv
-	@$(VENV)/bin/rasa data validate --fail-on-warnings > .run/validate.log 2>&1 \
+	@$(PY) -m tools.rasa_quiet data validate --fail-on-warnings > .run/validate.log 2>&1 \
 	  || { grep -v "Deprecat\|declare_namespace\|^  " .run/validate.log | tail -n 30; exit 1; }
 	@echo "rasa data validate: no warnings"
 
@@ -80,7 +81,7 @@ lint: venv
 
 test: venv redis-installed model validate lint web chromium-installed
 	$(PY) -m pytest -q tests
-	$(VENV)/bin/rasa test core --stories tests/test_stories.yml --fail-on-prediction-errors \
+	$(PY) -m tools.rasa_quiet test core --stories tests/test_stories.yml --fail-on-prediction-errors \
 	  --model "$$($(PY) -m tools.train 2>/dev/null)" --out results/tmp/core > .run/test_stories.log 2>&1 \
 	  || { tail -n 60 .run/test_stories.log; exit 1; }
 	@grep -h "Correct:" .run/test_stories.log | tail -n 1

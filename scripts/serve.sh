@@ -3,13 +3,13 @@
 # credentials.yml and the HTTP API) with the given model. Ctrl-C stops both.
 # Without RASA_TOKEN both listen on loopback only; the action server stays on
 # loopback unless ACTION_HOST says otherwise (it has no authentication).
+# Both log to .run/; start-up shows progress, then the banner is the last thing printed,
+# and from then on only warnings and errors of either server follow it here.
 set -euo pipefail
 model="$1"
-bin="$PWD/.venv/bin"
+py="$PWD/.venv/bin/python"
+rasa=("$py" -m tools.rasa_quiet)  # rasa, without the dependencies' deprecation notices
 mkdir -p .run
-"$bin/rasa" run actions --port "$ACTION_PORT" --actions actions > .run/actions.log 2>&1 &
-actions_pid=$!
-trap 'kill $actions_pid 2>/dev/null || true' EXIT INT TERM
 
 base="http://localhost:$RASA_PORT"
 if [ -n "${RASA_TOKEN:-}" ]; then
@@ -23,6 +23,34 @@ else
   access="RASA_TOKEN is not set: the Rasa server and the action server listen on 127.0.0.1 only"
   rest_auth=()
 fi
+
+"${rasa[@]}" run actions --port "$ACTION_PORT" --actions actions > .run/actions.log 2>&1 &
+actions_pid=$!
+"${rasa[@]}" run --enable-api -i "$interface" "${auth[@]}" --port "$RASA_PORT" --model "$model" \
+  --endpoints endpoints.yml --credentials credentials.yml > .run/rasa.log 2>&1 &
+rasa_pid=$!
+trap 'kill $actions_pid $rasa_pid 2>/dev/null || true' EXIT INT TERM
+
+answers() { "$py" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)" "$1" 2>/dev/null; }
+
+wait_for() {  # wait_for <what> <url> <pid> <log>: dots while it starts; its log's tail if it dies
+  printf "starting %s " "$1"
+  local started=$SECONDS
+  until answers "$2"; do
+    if ! kill -0 "$3" 2>/dev/null; then
+      printf "failed\n\n"; tail -n 40 "$4" >&2; echo "(whole log: $4)" >&2; exit 1
+    fi
+    if [ $((SECONDS - started)) -gt 600 ]; then
+      printf "no answer after 10 minutes\n"; tail -n 20 "$4" >&2; exit 1
+    fi
+    printf "."; sleep 1
+  done
+  printf " ready in %d s\n" $((SECONDS - started))
+}
+
+wait_for "the action server" "http://127.0.0.1:$ACTION_PORT/health" "$actions_pid" .run/actions.log
+wait_for "the Rasa server (loading $(basename "$model"))" "http://127.0.0.1:$RASA_PORT/" "$rasa_pid" .run/rasa.log
+
 if [ -n "${WECHAT_TOKEN:-}" ] && [ -n "${WECHAT_APP_ID:-}" ] && [ -n "${WECHAT_APP_SECRET:-}" ]; then
   wechat="$base/webhooks/wechat/webhook ($([ -n "${WECHAT_AES_KEY:-}" ] && echo "safe mode" || echo "plain mode only"))"
 else
@@ -35,7 +63,7 @@ else verify="off (sandbox merchants; DZ_VERIFY=1 turns it on)"; fi
 
 cat <<MSG
 
-到账助手 is starting (model: $(basename "$model")).
+到账助手 is serving (model: $(basename "$model")).
   Web widget (chat page):  $base/webhooks/socketio/chat/
   REST:                    curl -s $base/webhooks/rest/webhook ${rest_auth[*]} -d '{"sender":"demo","message":"昨天刷卡两千三还没到账"}'
   WeChat official account: $wechat
@@ -43,8 +71,12 @@ cat <<MSG
   Access:                  $access
   Merchant verification:   $verify
   Health:                  $base/webhooks/rest/health
-  Action server log:       .run/actions.log
+  Redis:                   $REDIS_HOST:$REDIS_PORT (tickets: .venv/bin/python -m tools.tickets list)
+  Ports:                   Rasa $RASA_PORT, action server $ACTION_PORT (RASA_PORT, ACTION_PORT)
+  Logs:                    .run/rasa.log, .run/actions.log; warnings and errors also show below
+  Ctrl-C stops both servers.
 MSG
 
-"$bin/rasa" run --enable-api -i "$interface" "${auth[@]}" --port "$RASA_PORT" --model "$model" \
-  --endpoints endpoints.yml --credentials credentials.yml
+tail -q -n 0 -F .run/rasa.log .run/actions.log 2>/dev/null \
+  | grep --line-buffered -E " (WARNING|ERROR|CRITICAL) |^Traceback" &
+wait "$rasa_pid"

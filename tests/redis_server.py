@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Optional, Sequence
 
 import redis
 
@@ -22,11 +23,14 @@ def _free_port() -> int:
 
 
 class RedisServer:
-    """redis-server in the foreground as a child process; no snapshots, no append-only file."""
+    """redis-server in the foreground as a child process; no snapshots, no append-only file unless asked."""
 
-    def __init__(self) -> None:
+    def __init__(self, persistence: Sequence[str] = ("--save", "", "--appendonly", "no"),
+                 parent: Optional[Path] = None) -> None:
+        """`persistence`: redis-server options (none by default); `parent`: where its folder goes."""
         self.port = _free_port()
-        self.folder = Path(tempfile.mkdtemp(prefix="daozhang-test-redis-"))
+        self.folder = Path(tempfile.mkdtemp(prefix="daozhang-test-redis-", dir=parent))
+        self.persistence = list(persistence)
         self.process: subprocess.Popen = None
 
     def start(self) -> "RedisServer":
@@ -35,7 +39,7 @@ class RedisServer:
             raise RuntimeError("redis-server is not installed (make test installs it: scripts/ensure_redis.sh)")
         self.process = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder),
-             "--save", "", "--appendonly", "no", "--logfile", str(self.folder / "redis.log")],
+             *self.persistence, "--logfile", str(self.folder / "redis.log")],
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         client = redis.Redis(host="127.0.0.1", port=self.port)
         for _ in range(100):

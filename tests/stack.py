@@ -19,7 +19,6 @@ from typing import Optional
 from tools.train import model_path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 
 
 def free_port() -> int:
@@ -76,30 +75,23 @@ class Stack:
         self.debug = debug
         self.processes = []
 
-    def _endpoints(self) -> Path:
-        """endpoints.yml as shipped, but pointing at this stack's action server."""
-        path = self.workdir / "endpoints.yml"
-        shipped = (ROOT / "endpoints.yml").read_text()
-        path.write_text(shipped.replace("http://localhost:5055/webhook",
-                                        f"http://127.0.0.1:{self.action_port}/webhook"))
-        return path
-
     def start(self) -> "Stack":
         import redis
 
         redis.Redis(host=self.redis_host, port=self.redis_port, db=self.redis_db).flushdb()
         env = {**os.environ, "PYTHONPATH": str(ROOT), "REDIS_HOST": self.redis_host,
                "REDIS_PORT": str(self.redis_port), "REDIS_DB": str(self.redis_db),
-               "DZ_LOOKUP_TIMEOUT": "2", **self.env}
+               "ACTION_PORT": str(self.action_port), "DZ_LOOKUP_TIMEOUT": "2", **self.env}
         logs = self.workdir
         self.processes.append(subprocess.Popen(
-            [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port),
+            [sys.executable, "-m", "tools.rasa_quiet", "run", "actions", "--port", str(self.action_port),
              "--actions", "actions", *(["--debug"] if self.debug else [])],
             cwd=ROOT, env=env, stdout=open(logs / "actions.log", "w"), stderr=subprocess.STDOUT))
         self.processes.append(subprocess.Popen(
-            [str(BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1", "--port", str(self.rasa_port),
+            [sys.executable, "-m", "tools.rasa_quiet", "run", "--enable-api", "-i", "127.0.0.1",
+             "--port", str(self.rasa_port),
              *(["--auth-token", self.token] if self.token else []), *(["--debug"] if self.debug else []),
-             "--model", str(self.model), "--endpoints", str(self._endpoints()),
+             "--model", str(self.model), "--endpoints", str(ROOT / "endpoints.yml"),
              "--credentials", str(ROOT / "credentials.yml")],
             cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "w"), stderr=subprocess.STDOUT))
         self._wait_ready()

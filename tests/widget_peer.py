@@ -25,8 +25,10 @@ class WidgetPeer:
         self.session_id = session_id
         self._confirmed.set()
 
-    def say(self, text: str, quiet: float = 1.0, timeout: float = 20) -> List[str]:
-        """The texts of the bot's messages to `text` (collected until it has been quiet for a moment)."""
+    def say(self, text: str, replies: int = 1, quiet: float = 1.0, timeout: float = 30) -> List[str]:
+        """The texts of the bot's messages to `text`: at least `replies` of them (the door's own
+        warning comes before the turn's answer, however long the turn takes), then whatever
+        follows until the bot has been quiet for `quiet` seconds."""
         before = len(self.received)
         self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})
         deadline, last_count, last_change = time.monotonic() + timeout, before, time.monotonic()
@@ -34,7 +36,7 @@ class WidgetPeer:
             time.sleep(0.1)
             if len(self.received) != last_count:
                 last_count, last_change = len(self.received), time.monotonic()
-            elif last_count > before and time.monotonic() - last_change >= quiet:
+            elif last_count >= before + replies and time.monotonic() - last_change >= quiet:
                 break
         return [m.get("text", "") for m in self.received[before:]]
 

@@ -1,6 +1,9 @@
 """Benchmark: model load time, parse latency, memory, normaliser speed,
 sandbox investigation latency, parse time by message length (linear: a long
-message must not stall the server) and ticket creation against the real Redis.
+message must not stall the server), ticket creation against the real Redis,
+and what durability costs a turn: the writes of one turn against a Redis that
+fsyncs every write (`appendfsync always`, as `make run` starts it) and one
+that fsyncs once a second, on the disk `make run` keeps its data on.
 
 Figures, not assertions: `make bench` prints them and writes
 results/bench.json. Parse latency is measured in-process on every held-out
@@ -72,6 +75,40 @@ def _ticket_create_ms(count: int) -> float:
     return elapsed
 
 
+def _redis_writes_ms(fsync: str, turns: int) -> dict:
+    """ms per turn (tracker saved, lock taken and freed) and per ticket, against a Redis of its own
+    with append-only persistence and `appendfsync <fsync>`, its data beside make run's."""
+    import os
+
+    from daozhang.tickets import TicketStore
+    from tests.redis_server import RedisServer  # the tests' own throwaway server
+
+    data_home = Path(os.environ.get("DZ_REDIS_DIR") or Path.home() / ".local/share/daozhang/redis").parent
+    data_home.mkdir(parents=True, exist_ok=True)
+    server = RedisServer(["--appendonly", "yes", "--appendfsync", fsync], parent=data_home).start()
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=server.port)
+        tracker = json.dumps({"events": [{"event": "user", "text": "昨天刷卡两千三没到账"}] * 120}).encode()
+        started = time.perf_counter()
+        for n in range(turns):
+            client.set("lock:rest:bench", b"ticket", nx=True, px=30_000)
+            client.set(f"tracker:rest:bench{n % 20}", tracker)
+            client.delete("lock:rest:bench")
+        turn_ms = (time.perf_counter() - started) / turns * 1000
+        store = TicketStore(redis.Redis(host="127.0.0.1", port=server.port, decode_responses=True), "bench")
+        started = time.perf_counter()
+        for n in range(turns // 4):
+            store.create(channel="rest", sender_id=f"b{n}", merchant_id="898310000000003",
+                         intent="payment_not_arrived", slots={"amount": "2300"}, adapter_results=[],
+                         diagnosis="pending_settlement", explanation="T+1", transcript=[])
+        ticket_ms = (time.perf_counter() - started) / (turns // 4) * 1000
+    finally:
+        server.stop()
+    return {"turn_ms": round(turn_ms, 3), "ticket_ms": round(ticket_ms, 3), "tracker_kb": len(tracker) // 1024}
+
+
 LONG_MESSAGE = "老板你好我昨天在店里用POS机刷了两千三百块钱到现在还没到账商户号898310000000003麻烦帮我查一下，"
 
 
@@ -118,6 +155,8 @@ def main() -> int:
         "parse_ms_by_chars": asyncio.run(_parse_ms_by_length(agent)),
         "sandbox_investigation_ms_mean": round(_investigation_ms(20), 3),
         "ticket_create_ms_mean": round(_ticket_create_ms(200), 3),
+        "redis_fsync_always": _redis_writes_ms("always", 400),
+        "redis_fsync_everysec": _redis_writes_ms("everysec", 400),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     RESULTS.mkdir(exist_ok=True)

@@ -54,6 +54,9 @@ def load_agent(model: Path):
     """The trained model, loaded as `rasa run` would, without debug chatter."""
     import logging
 
+    from tools.rasa_quiet import quiet_rasa_imports
+
+    quiet_rasa_imports()
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 

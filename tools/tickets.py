@@ -6,7 +6,8 @@
   python -m tools.tickets note HO20261122-0007 --agent 李娜 "已联系开户行"
   python -m tools.tickets resolve HO20261122-0007 --agent 李娜 "已换绑新卡，款项今日重新打出"
 
-Redis comes from REDIS_HOST / REDIS_PORT / REDIS_DB / REDIS_PASSWORD, as for the assistant.
+Redis comes from REDIS_HOST / REDIS_PORT / REDIS_DB / REDIS_PASSWORD, as for the assistant;
+every command says on stderr which Redis it read (stdout stays the answer, JSON included).
 """
 from __future__ import annotations
 
@@ -16,11 +17,19 @@ import sys
 from dataclasses import asdict
 from typing import List, Optional
 
+import redis
+
+from daozhang.redis_config import redis_settings
 from daozhang.tickets import Ticket, TicketStore
 
 
 def _store() -> TicketStore:
     return TicketStore.from_environment()
+
+
+def _where() -> str:
+    settings = redis_settings()
+    return f"redis://{settings['host']}:{settings['port']}/{settings['db']}"
 
 
 def _line(ticket: Ticket) -> str:
@@ -46,8 +55,15 @@ def main(argv: Optional[List[str]] = None) -> int:
         if name != "claim":
             command.add_argument("text", help="the note, or the resolution the merchant will read")
     args = parser.parse_args(argv)
-    store = _store()
+    print(f"tickets in {_where()} (REDIS_HOST, REDIS_PORT, REDIS_DB)", file=sys.stderr)
+    try:
+        return _run(args, _store())
+    except redis.ConnectionError as error:
+        print(f"cannot reach Redis at {_where()}: {error}", file=sys.stderr)
+        return 2
 
+
+def _run(args: argparse.Namespace, store: TicketStore) -> int:
     if args.command == "list":
         tickets = store.list(status=args.status, limit=args.limit)
         print("\n".join(_line(t) for t in tickets) if tickets else "no tickets")

@@ -9,6 +9,7 @@ newest models are kept.
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 import time
@@ -41,6 +42,24 @@ def model_path() -> Path:
     return MODELS / f"daozhang-{fingerprint()}.tar.gz"
 
 
+_STEP = re.compile(r"(Started validating|Starting to train component '(\w+)')")
+
+
+def _show_progress(training: subprocess.Popen, started: float) -> None:
+    """One line per step Rasa logs (validation, each component trained), with the time so far."""
+    seen = 0
+    while True:
+        finished = training.poll() is not None
+        steps = _STEP.findall(LOG.read_text(errors="replace"))
+        for _, component in steps[seen:]:
+            what = f"training {component}" if component else "validating the domain and training data"
+            print(f"  {time.monotonic() - started:4.0f} s  {what}", file=sys.stderr)
+        seen = len(steps)
+        if finished:
+            return
+        time.sleep(1)
+
+
 def main() -> int:
     target = model_path()
     if target.exists():
@@ -49,12 +68,13 @@ def main() -> int:
         return 0
     print(f"training {target.name} (data, config or code changed) …", file=sys.stderr)
     started = time.monotonic()
-    command = [sys.executable, "-m", "rasa", "train", "--fixed-model-name", target.name[:-7],
+    command = [sys.executable, "-m", "tools.rasa_quiet", "train", "--fixed-model-name", target.name[:-7],
                "--out", str(MODELS)]
     LOG.parent.mkdir(exist_ok=True)
     with open(LOG, "w") as log:
-        result = subprocess.run(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    if result.returncode != 0 or not target.exists():
+        training = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        _show_progress(training, started)
+    if training.returncode != 0 or not target.exists():
         print(LOG.read_text()[-4000:], file=sys.stderr)
         print(f"training failed (whole log: {LOG.relative_to(ROOT)})", file=sys.stderr)
         return 1

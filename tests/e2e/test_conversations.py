@@ -166,6 +166,29 @@ def test_a_bad_merchant_id_twice_offers_a_person(stack):
     assert "转人工" in texts(stack.say(sender, "678"))
 
 
+@pytest.mark.parametrize("pieces", [["商户号开头是898 等下我看看后面", "接着是3100", "最后是00000009"],
+                                    ["八九八三幺零 嗯 后面的我找找", "零零零零零零零零九"]], ids=["typed", "spoken"])
+def test_a_merchant_id_given_in_pieces_is_joined(stack, pieces):
+    sender = f"pieces-{uuid.uuid4().hex[:6]}"
+    assert "商户号" in texts(stack.say(sender, "刷了1500，怎么还没到账"))
+    for piece in pieces[:-1]:
+        said = texts(stack.say(sender, piece))
+        assert "收到" in said and "接着发" in said and "不是有效的商户号" not in said, said
+    reply = texts(stack.say(sender, pieces[-1]))
+    slots = stack.tracker(sender)["slots"]
+    assert slots["merchant_id"] == "898310000000009" and slots["diagnosis"] == "already_paid"
+    assert "1,491.00元" in reply and slots["amount"] == "1500"  # the pieces were no amounts
+
+
+def test_digits_sent_while_a_person_is_offered_are_tried_again(stack):
+    sender = f"offered-{uuid.uuid4().hex[:6]}"
+    stack.say(sender, "钱没到账")
+    stack.say(sender, "12345")
+    assert "转人工" in texts(stack.say(sender, "678"))
+    said = texts(stack.say(sender, "898310000000009"))
+    assert stack.tracker(sender)["slots"]["diagnosis"] == "already_paid" and "6789" in said
+
+
 def test_an_unknown_merchant_twice_offers_a_person(stack):
     sender = f"unknown-{uuid.uuid4().hex[:6]}"
     stack.say(sender, "钱没到账")

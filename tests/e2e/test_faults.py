@@ -74,6 +74,8 @@ def test_4_redis_refusing_writes_gets_an_apology_not_silence(faulty):
         assert seconds < WITHIN_SECONDS and "故障" in said
         code, body = health(stack)
         assert code == 503 and body["redis"] is False
+        log = (stack.workdir / "rasa.log").read_text()  # whoever runs the server can see why
+        assert "could not be handled" in log and "Traceback (most recent call last)" in log and "NOREPLICAS" in log
     finally:
         client.config_set("min-replicas-to-write", 0)
 

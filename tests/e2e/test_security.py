@@ -241,7 +241,7 @@ def test_secrets_written_any_way_reach_no_store_log_or_ticket_and_are_never_echo
     try:
         for phrasing, secret in SECRETS.items():
             for answer in (texts(guarded.say(who, phrasing)), ivr(guarded, call, phrasing),
-                           wechat.say(openid, phrasing), "".join(tab.say(phrasing))):
+                           wechat.say(openid, phrasing), "".join(tab.say(phrasing, replies=2))):
                 assert secret not in answer and secret.replace(" ", "") not in answer
         assert "工单" in texts(guarded.say(who, "转人工"))
         assert "工单" in wechat.say(openid, "转人工")

@@ -37,3 +37,17 @@ def test_list_show_claim_and_resolve(seeded, capsys):
 
 def test_an_unknown_ticket_is_an_error(seeded, capsys):
     assert cli.main(["show", "HO20000101-0001"]) == 1
+
+
+def test_it_says_which_redis_it_reads(seeded, capsys):
+    assert cli.main(["list"]) == 0
+    assert f"redis://{os.environ.get('REDIS_HOST', 'localhost')}:{os.environ.get('REDIS_PORT', '6379')}/7" \
+        in capsys.readouterr().err
+
+
+def test_an_unreachable_redis_is_said_plainly(monkeypatch, capsys):
+    from tests.redis_server import _free_port
+
+    monkeypatch.setenv("REDIS_PORT", str(_free_port()))  # nothing listens there
+    assert cli.main(["list"]) == 2
+    assert "cannot reach Redis at redis://" in capsys.readouterr().err
