@@ -1,13 +1,16 @@
-"""`rasa …` with the dependencies' deprecation warnings silenced; ours, and every error, still shown.
+"""`rasa …` with the dependencies' deprecation notices silenced; ours, and every error, still shown.
 
-Rasa's CLI filters only the warnings it expects (rasa.utils.common.EXPECTED_WARNINGS),
-and sanic, which Rasa imports first, asks for every DeprecationWarning to be
-shown once (`filterwarnings("once", category=DeprecationWarning)` at import): a
-wall of pkg_resources, jax, pyparsing, click and jieba notices follows at every
-start. Filters only work when set before the import that raises the warning and
-after any that resets them, so this imports sanic, then sets them, then runs
-Rasa's own `main`. `make run`, `make model` and the test stacks start Rasa this way
-(our tools that load a model call `quiet_rasa_imports` first):
+A plain `rasa run` prints a wall of pkg_resources, jax, pyparsing, click and
+jieba notices. Warning filters cannot stop them for good: sanic, imported
+first by Rasa, adds `filterwarnings("once", category=DeprecationWarning)`, and
+Rasa's CLI adds `("once", UserWarning)` when it starts (pyparsing's deprecation
+notices are UserWarnings too); each lands in front of any filter set earlier.
+So the notices are dropped where they are shown: a notice (deprecation,
+pending deprecation, future change) raised from a file outside this
+repository's own code is not printed; every other warning is, and so is every
+log line and error. `make run`, `make model`, the Makefile's Rasa commands and
+the test stacks start Rasa this way (our tools that load a model call
+`quiet_rasa_imports` first):
 
     python -m tools.rasa_quiet run --enable-api …
 """
@@ -15,24 +18,32 @@ from __future__ import annotations
 
 import sys
 import warnings
+from pathlib import Path
+from typing import Any, Callable
 
-# Modules whose warnings stay visible: ours.
-OURS = ("actions", "channels", "daozhang", "nlu_components", "stores", "tools")
-THIRD_PARTY = rf"(?!(?:{'|'.join(OURS)})(?:\.|$))"
-NOTICES = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, SyntaxWarning, ImportWarning)
+ROOT = Path(__file__).resolve().parent.parent
+NOTICES = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
 
 
-def _silence_dependencies() -> None:
-    for category in NOTICES:
-        warnings.filterwarnings("ignore", category=category, module=THIRD_PARTY)
+def _ours(filename: str) -> bool:
+    path = Path(filename).resolve()
+    return ROOT in path.parents and ROOT / ".venv" not in path.parents
+
+
+def _without_their_notices(show: Callable[..., Any]) -> Callable[..., Any]:
+    def showwarning(message: Any, category: type, filename: str, lineno: int, *args: Any, **kwargs: Any) -> None:
+        if issubclass(category, NOTICES) and not _ours(filename):
+            return
+        show(message, category, filename, lineno, *args, **kwargs)
+
+    showwarning.quiet = True  # type: ignore[attr-defined]
+    return showwarning
 
 
 def quiet_rasa_imports() -> None:
-    """Call before importing Rasa: its dependencies' notices stay silent, ours do not."""
-    _silence_dependencies()  # for what sanic's own imports raise
-    import sanic  # noqa: F401  (its import asks for every DeprecationWarning once)
-
-    _silence_dependencies()  # now in front of sanic's filter
+    """From now on, dependencies' notices are not shown (safe to call more than once)."""
+    if not getattr(warnings.showwarning, "quiet", False):
+        warnings.showwarning = _without_their_notices(warnings.showwarning)
 
 
 def main() -> int:
