@@ -2,8 +2,10 @@
 
 WeChat's servers verify the URL with a signed GET (`echostr` is echoed back)
 and post each follower message as XML, in plain or AES safe mode
-(`encrypt_type=aes`). The signature is checked before anything else: a bad one
-gets 403, unreadable XML 400, and the bot sees nothing. Text and recognised
+(`encrypt_type=aes`). The signature is checked before anything else: a bad one,
+one made more than five minutes from our clock, or a nonce already seen with
+another body (`channels.wechat_replay`) gets 403, unreadable XML 400, and the
+bot sees nothing. Text and recognised
 voice go through `channels.door.admit`; a subscribe gets the welcome; other
 message types get one line on what we understand; other events just `success`.
 
@@ -12,7 +14,9 @@ at most). An answer ready within WECHAT_PASSIVE_SECONDS is the passive reply;
 otherwise `success` goes back at once and the answer follows through the
 customer-service API. `channels.wechat_once` makes sure each message is
 processed once and answered once, whatever the retries; `channels.wechat_choices`
-reads a bare digit as the numbered choice it picks.
+reads a bare digit as the numbered choice it picks. What the customer-service
+API could not deliver (`channels.wechat_api`) goes out first when the follower
+next writes.
 
 Configuration (environment, read here, never `${VAR}` in credentials.yml):
 WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_APP_SECRET (all three, or the channel is
