@@ -13,7 +13,12 @@ _REDIS: RedisServer = None
 
 
 def pytest_configure(config):
-    """Every test (and the stack it starts) talks to a Redis started for this session only."""
+    """Every test (and the stack it starts) talks to a Redis started for this session only, and
+    the whole session lives on one day: a run that crosses midnight in Shanghai must not have
+    the tests and the servers disagree on what 昨天 is (stacks that pin another day say so)."""
+    from daozhang.clock import today_in_shanghai
+
+    os.environ.setdefault("DZ_TODAY", today_in_shanghai().isoformat())
     global _REDIS
     _REDIS = RedisServer().start()
     os.environ["REDIS_HOST"] = "127.0.0.1"

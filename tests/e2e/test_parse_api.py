@@ -1,12 +1,13 @@
 """`POST /model/parse` and the REST channel of a running `rasa run --enable-api`."""
 import uuid
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 import redis
 
-TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+from daozhang.clock import today_in_shanghai
+
+TODAY = today_in_shanghai()  # the session's day (tests/conftest.py), as the server's
 
 
 def entities(parsed):
