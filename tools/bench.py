@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from tools.evaluate import HELDOUT, RESULTS, load_agent, load_examples
+from tools.rasa_quiet import quiet_rasa_imports
 
 
 def _percentile(values, share):
@@ -128,6 +129,7 @@ def main() -> int:
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--passes", type=int, default=3)
     args = parser.parse_args()
+    quiet_rasa_imports()
 
     from daozhang.text.normalise import normalise
 

@@ -21,6 +21,7 @@ from typing import Dict, List, Optional, Sequence
 
 from daozhang.triage import PROBLEM_INTENTS, TriagePolicy
 from tools import realworld
+from tools.rasa_quiet import quiet_rasa_imports
 
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
@@ -54,9 +55,6 @@ def load_agent(model: Path):
     """The trained model, loaded as `rasa run` would, without debug chatter."""
     import logging
 
-    from tools.rasa_quiet import quiet_rasa_imports
-
-    quiet_rasa_imports()
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
@@ -286,6 +284,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--check", action="store_true", help="fail below the bars")
     args = parser.parse_args()
+    quiet_rasa_imports()
     problems = []
     for heldout, out in ((HELDOUT, args.out), (HELDOUT_FRESH, args.out / "fresh")):
         summary = evaluate(args.model, out, heldout)

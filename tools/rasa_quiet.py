@@ -26,8 +26,8 @@ NOTICES = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
 
 
 def _ours(filename: str) -> bool:
-    path = Path(filename).resolve()
-    return ROOT in path.parents and ROOT / ".venv" not in path.parents
+    path = Path(filename)  # "<frozen importlib._bootstrap>" and the like are not ours
+    return path.is_absolute() and ROOT in path.resolve().parents and ROOT / ".venv" not in path.resolve().parents
 
 
 def _without_their_notices(show: Callable[..., Any]) -> Callable[..., Any]:
@@ -41,9 +41,14 @@ def _without_their_notices(show: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def quiet_rasa_imports() -> None:
-    """From now on, dependencies' notices are not shown (safe to call more than once)."""
+    """From now on, dependencies' notices are not shown, nor what Rasa's own CLI expects and
+    filters (`EXPECTED_WARNINGS`, for tools that load Rasa without its CLI). Safe to call twice."""
     if not getattr(warnings.showwarning, "quiet", False):
         warnings.showwarning = _without_their_notices(warnings.showwarning)
+    from rasa.utils.common import EXPECTED_WARNINGS
+
+    for category, message in EXPECTED_WARNINGS:
+        warnings.filterwarnings("ignore", message=f".*{message}", category=category)
 
 
 def main() -> int:

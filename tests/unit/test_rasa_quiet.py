@@ -27,7 +27,8 @@ def shown(*raised) -> str:
 def test_their_notices_are_dropped_and_ours_and_real_warnings_shown():
     printed = shown(("pkg_resources is deprecated", DeprecationWarning, THEIRS),
                     ("setParseAction deprecated", PendingDeprecationWarning, THEIRS),
+                    ("load_module() is deprecated", DeprecationWarning, "<frozen importlib._bootstrap>"),
                     ("our own deprecation", DeprecationWarning, OURS),
                     ("a real problem", RuntimeWarning, THEIRS))
-    assert "pkg_resources" not in printed and "setParseAction" not in printed
+    assert "pkg_resources" not in printed and "setParseAction" not in printed and "load_module" not in printed
     assert "our own deprecation" in printed and "a real problem" in printed
