@@ -122,8 +122,8 @@ class TicketStore:
     def _next_id(self, now: datetime) -> str:
         day = now.strftime("%Y%m%d")
         key = self._key("ticket_seq", day)
-        sequence = self.redis.incr(key)
-        self.redis.expire(key, 3 * 24 * 3600)
+        with self.redis.pipeline(transaction=True) as pipe:
+            sequence, _ = pipe.incr(key).expire(key, 3 * 24 * 3600).execute()
         return f"HO{day}-{sequence:04d}"
 
     def create(self, *, channel: str, sender_id: str, merchant_id: Optional[str],
@@ -143,16 +143,19 @@ class TicketStore:
             explanation=mask_text(explanation) if explanation else None, transcript=transcript,
             priority="high" if reasons else "normal", priority_reasons=reasons, summary="")
         ticket.summary = summarise(ticket)
-        self._save(ticket)
-        self.redis.zadd(self._key("tickets"), {ticket.ticket_id: now.timestamp()})
-        self.redis.lpush(self._key("tickets", "sender", sender_id), ticket.ticket_id)
-        if merchant_id:
-            self.redis.lpush(self._key("tickets", "merchant", merchant_id), ticket.ticket_id)
+        # One transaction: the ticket and its indexes reach the log (and the disk) together.
+        with self.redis.pipeline(transaction=True) as pipe:
+            self._save(ticket, pipe)
+            pipe.zadd(self._key("tickets"), {ticket.ticket_id: now.timestamp()})
+            pipe.lpush(self._key("tickets", "sender", sender_id), ticket.ticket_id)
+            if merchant_id:
+                pipe.lpush(self._key("tickets", "merchant", merchant_id), ticket.ticket_id)
+            pipe.execute()
         return ticket
 
-    def _save(self, ticket: Ticket) -> None:
-        self.redis.set(self._key("ticket", ticket.ticket_id),
-                       json.dumps(asdict(ticket), ensure_ascii=False))
+    def _save(self, ticket: Ticket, client: Optional[redis.client.Redis] = None) -> None:
+        (client or self.redis).set(self._key("ticket", ticket.ticket_id),
+                                   json.dumps(asdict(ticket), ensure_ascii=False))
 
     def get(self, ticket_id: str) -> Optional[Ticket]:
         raw = self.redis.get(self._key("ticket", ticket_id.upper()))
