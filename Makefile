@@ -20,7 +20,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 # Dependencies' deprecation notices are silenced where Rasa is started (tools/rasa_quiet.py);
 # our own warnings and every error stay visible.
 
-.PHONY: run test venv redis redis-installed model eval bench validate lint unit clean
+.PHONY: run test venv dev redis redis-installed model eval bench validate lint unit clean
 
 $(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (pyenv install 3.10.13)"; exit 1; }
@@ -29,7 +29,13 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install -r requirements.txt > .run/pip.log 2>&1 || { tail -n 40 .run/pip.log; exit 1; }
 	@touch $@
 
+# What serves is requirements.txt; what builds and tests (pytest, ruff, Playwright) comes on top.
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	$(VENV)/bin/pip install -r requirements-dev.txt > .run/pip-dev.log 2>&1 || { tail -n 40 .run/pip-dev.log; exit 1; }
+	@touch $@
+
 venv: $(VENV)/.installed
+dev: $(VENV)/.dev-installed
 
 redis:
 	@scripts/ensure_redis.sh
@@ -59,7 +65,7 @@ chromium-installed:
 	@scripts/ensure_chromium.sh
 
 # Refreshes docs/widget-desktop.png and docs/widget-phone.png (README); not part of `make test`.
-screenshots: venv model web chromium-installed
+screenshots: dev model web chromium-installed
 	DZ_WIDGET_DOCS=1 $(PY) -m pytest -q tests/e2e/test_web_widget.py
 
 model: venv
@@ -73,13 +79,13 @@ validate: venv
 	  || { grep -v "Deprecat\|declare_namespace\|^  " .run/validate.log | tail -n 30; exit 1; }
 	@echo "rasa data validate: no warnings"
 
-unit: venv
+unit: dev
 	$(PY) -m pytest -q tests/unit
 
-lint: venv
+lint: dev
 	@$(VENV)/bin/ruff check --quiet . && echo "ruff: clean"
 
-test: venv redis-installed model validate lint web chromium-installed
+test: dev redis-installed model validate lint web chromium-installed
 	$(PY) -m pytest -q tests
 	$(PY) -m tools.rasa_quiet test core --stories tests/test_stories.yml --fail-on-prediction-errors \
 	  --model "$$($(PY) -m tools.train 2>/dev/null)" --out results/tmp/core > .run/test_stories.log 2>&1 \
