@@ -262,6 +262,8 @@ class ActionAskMerchantId(SafeAction):
             if event.get("event") == "user":
                 break
             said_already = said_already or event.get("event") == "bot"
+        if said_already and tracker.get_slot("merchant_id_part"):  # 前3位收到了…接着发: asked already
+            return []
         retry = said_already or _tries(tracker, "merchant_id_tries") or _tries(tracker, "unknown_merchant_tries")
         dispatcher.utter_message(text=reply("ask_merchant_id_again" if retry else "ask_merchant_id"))
         return []

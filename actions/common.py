@@ -18,6 +18,7 @@ from daozhang.verification import Verifier
 
 logger = logging.getLogger(__name__)
 
+
 class Awaiting:
     """The question the bot asked last (the categorical slot `awaiting`): what a short answer means."""
 

@@ -12,7 +12,12 @@ A client that sends its body without waiting (no `Expect: 100-continue`)
 would see its connection reset instead of the 413 if the server closed the
 socket with the body still arriving. So after the answer, the rest of a body up
 to `DRAIN_BYTES` is read and dropped (nothing is kept), then the connection is
-closed: what nginx calls a lingering close. A larger one is cut off.
+closed: what nginx calls a lingering close. A larger one is cut off. A client
+that does wait gets the 413 instead of `100 Continue`, and keeps its body.
+
+Sanic 21.12 (the version Rasa pins) reads Content-Length with a bare `int()`:
+`abc` became a 500, and `-5` sent the server into a loop at 100 % CPU that
+answered nobody again. The header is checked as soon as it is parsed: 400.
 """
 from __future__ import annotations
 
@@ -21,7 +26,8 @@ import os
 from typing import Any
 
 from sanic import Blueprint, Sanic, response
-from sanic.exceptions import PayloadTooLarge
+from sanic.exceptions import InvalidUsage, PayloadTooLarge
+from sanic.http import Http
 from sanic.request import Request
 
 from daozhang.resources import load_yaml
@@ -47,10 +53,40 @@ async def _install(app: Sanic, _loop: Any) -> None:
     app.ctx.body_cap = max_body_bytes()
     app.config.REQUEST_MAX_SIZE = app.ctx.body_cap
     app.error_handler.add(PayloadTooLarge, _too_large)
+    _check_content_length_as_parsed()
     logger.info("request bodies are capped at %d bytes", app.ctx.body_cap)
 
 
+def _check_content_length_as_parsed() -> None:
+    """Wrap sanic's header parsing: a Content-Length that is no count is a 400, and a body
+    announced over the cap is refused there, before `100 Continue` is sent."""
+    parse = Http.http1_request_header
+    if getattr(parse, "checks_content_length", False):
+        return
+
+    async def http1_request_header(http: Http) -> None:
+        try:
+            await parse(http)
+        except ValueError as error:  # int("abc")
+            http.keep_alive = False
+            raise InvalidUsage("Bad Request: Content-Length is not a number") from error
+        if http.request_body is not True:  # no body, or chunked (counted as it comes)
+            return
+        if http.request_bytes_left < 0:
+            http.keep_alive, http.request_body = False, None
+            raise InvalidUsage("Bad Request: negative Content-Length")
+        if http.request_bytes > http.protocol.request_max_size:
+            if http.expecting_continue:  # the client waits: it keeps its body, nothing to drain
+                http.expecting_continue, http.request_body, http.keep_alive = False, None, False
+            raise PayloadTooLarge("Request body exceeds the size limit")
+
+    http1_request_header.checks_content_length = True  # type: ignore[attr-defined]
+    Http.http1_request_header = http1_request_header  # type: ignore[method-assign]
+
+
 def _too_large(request: Request, exception: Exception) -> response.HTTPResponse:
+    if "header" in str(exception).lower():  # sanic says PayloadTooLarge for oversized headers too
+        return response.json({"error": "request headers too large"}, status=431, headers={"Connection": "close"})
     limit = getattr(request.app.ctx, "body_cap", None)
     logger.warning("%s %s: body of %s bytes refused (limit %s)", request.method, request.path,
                    request.headers.get("content-length", "unknown"), limit)
@@ -60,13 +96,9 @@ def _too_large(request: Request, exception: Exception) -> response.HTTPResponse:
 
 
 def _drain_after_answer(request: Request) -> None:
-    """Let sanic (21.12) read and drop the rest of this connection's body after the answer, then close."""
+    """Let sanic (21.12) read and drop up to DRAIN_BYTES more of this body after the answer, then close."""
     stream = request.stream
-    try:
-        announced = int(request.headers.get("content-length", ""))
-    except ValueError:
-        return
-    if stream is None or announced > DRAIN_BYTES:
+    if stream is None:
         return
     stream.keep_alive = False
-    stream.request_max_size = stream.protocol.request_max_size = float("inf")  # this connection only
+    stream.request_max_size = stream.protocol.request_max_size = DRAIN_BYTES  # this connection only

@@ -47,7 +47,7 @@ class IvrTurn:
     def from_body(cls, body: bytes) -> "IvrTurn":
         try:
             data = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:  # RecursionError: [[[[… nested deep
             raise BadTurn("the body is not JSON in UTF-8") from error
         if not isinstance(data, dict):
             raise BadTurn("the body must be a JSON object")

@@ -90,7 +90,7 @@ class MaskingRestInput(InputChannel):
     def _read(self, body: bytes) -> "tuple[str, str, Dict[str, Any]]":
         try:
             data = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:  # RecursionError: [[[[… nested deep
             raise BadRequest("the body must be JSON in UTF-8") from error
         if not isinstance(data, dict):
             raise BadRequest("the body must be a JSON object")

@@ -28,7 +28,10 @@ from daozhang.verification import (
 )
 
 logger = logging.getLogger(__name__)
+
 _MERCHANT_ID = re.compile(r"(?<!\d)\d{15}(?!\d)")
+
+
 @lru_cache(maxsize=1)
 def verifier() -> Verifier:
     return Verifier.from_environment(adapter_from_environment())

@@ -26,6 +26,7 @@ WECHAT_PASSIVE_SECONDS.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 from dataclasses import dataclass
@@ -149,8 +150,6 @@ class OfficialAccount:
     async def receive(self, request: Request) -> response.HTTPResponse:
         if not self.signed(request):
             return response.text("bad or stale signature", status=403)
-        if not await self.replays.first_use(request.args.get("nonce"), request.args.get("timestamp"), request.body):
-            return response.text("replayed nonce", status=403)
         encrypted = request.args.get("encrypt_type") == "aes"
         try:
             xml = self._decrypted(request) if encrypted else request.body
@@ -161,6 +160,11 @@ class OfficialAccount:
             return response.text("bad msg_signature", status=403)
         except UNREADABLE:
             return response.text("not a WeChat message", status=400)
+        # Only a message we could read counts for its nonce: a damaged first delivery must not
+        # use up the nonce of WeChat's genuine retry. The message, not its bytes, is compared.
+        content = json.dumps(message._data, sort_keys=True, ensure_ascii=False, default=str).encode()
+        if not await self.replays.first_use(request.args.get("nonce"), request.args.get("timestamp"), content):
+            return response.text("replayed nonce", status=403)
         said = await self._answer(message)
         if not said:
             return response.text("success")

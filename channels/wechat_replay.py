@@ -3,9 +3,10 @@
 In plain mode the signature covers the token, the timestamp and the nonce, not
 the body: a captured signed URL could carry any message. So a request whose
 timestamp is more than five minutes from our clock is refused, and a nonce is
-remembered (in Redis, for every process) with a digest of the body it came
-with: the same request again is WeChat's own retry (answered once, by MsgId),
-another body under a nonce already seen is a replay and refused. Safe mode
+remembered (in Redis, for every process) with a digest of the message it
+brought (once it could be read: a damaged delivery does not use the nonce up):
+the same message again is WeChat's own retry (answered once, by MsgId),
+another message under a nonce already seen is a replay and refused. Safe mode
 signs the body too; the same rules hold there. Redis down: the timestamp
 still counts, the nonce cannot be checked (logged), and the message is taken.
 """
@@ -38,7 +39,7 @@ class ReplayGuard:
         return abs((time.time() if now is None else now) - signed_at) <= self.max_skew
 
     async def first_use(self, nonce: str, timestamp: str, body: bytes) -> bool:
-        """False when this nonce and timestamp were seen with another body (a replay)."""
+        """False when this nonce and timestamp were seen with another message (a replay)."""
         key = f"daozhang:wechat:nonce:{timestamp}:{nonce}"
         digest = hashlib.sha256(body).hexdigest()
         try:

@@ -1,7 +1,7 @@
 """One running stack for the end-to-end tests: action server + `rasa run`.
 
 Started once per test session on free ports, with the model `make` trained
-for the current fingerprint and the real Redis that `make` made sure of.
+for the current fingerprint and the test session's own Redis (tests/conftest.py).
 """
 from __future__ import annotations
 

@@ -95,3 +95,56 @@ def test_a_body_within_the_limit_is_still_a_message(stack):
     who = f"long-{uuid.uuid4().hex[:8]}"
     said = "".join(r.get("text", "") for r in stack.say(who, "昨天刷卡两千三没到账。" * 10_000))  # 110,000 characters, 660 kB as JSON escapes
     assert "2000" in said or "2,000" in said
+
+
+def raw_request(stack, head: str, body: bytes = b"", read_after: float = 5) -> bytes:
+    """What the server answers to bytes written by hand (a broken client)."""
+    import socket
+
+    port = int(stack.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=read_after) as conn:
+        conn.sendall(head.replace("\n", "\r\n").encode() + b"\r\n" + body)
+        answer = b""
+        try:
+            while chunk := conn.recv(65536):
+                answer += chunk
+        except (socket.timeout, ConnectionResetError):
+            pass
+    return answer
+
+
+@pytest.mark.parametrize("length", ["-5", "abc", "0x10"])
+def test_a_content_length_that_is_no_count_is_a_400_and_the_server_keeps_answering(stack, length):
+    answer = raw_request(stack, f"POST /webhooks/rest/webhook HTTP/1.1\nHost: x\nContent-Length: {length}\n", b"{}")
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:100]
+    assert answered("".join(r.get("text", "") for r in stack.say(f"after-{uuid.uuid4().hex[:6]}", "你好")))
+
+
+def test_a_client_that_waits_for_100_continue_gets_the_413_instead(stack):
+    answer = raw_request(stack, "POST /webhooks/rest/webhook HTTP/1.1\nHost: x\nContent-Type: application/json\n"
+                                f"Content-Length: {20 * 1024 * 1024}\nExpect: 100-continue\n")
+    assert answer.startswith(b"HTTP/1.1 413") and b"100 Continue" not in answer and b"max_bytes" in answer
+
+
+def test_a_chunked_body_over_the_limit_gets_a_readable_413(stack):
+    import http.client
+
+    port = int(stack.url.rsplit(":", 1)[1])
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    chunks = (b"x" * 65536 for _ in range(20 * 16))  # 20 MB, sent whole before the answer is read
+    conn.request("POST", "/webhooks/rest/webhook", body=chunks, encode_chunked=True,
+                 headers={"Content-Type": "application/json"})
+    answer = conn.getresponse()
+    assert answer.status == 413 and b"max_bytes" in answer.read()
+
+
+def test_oversized_headers_are_named_as_such(stack):
+    answer = raw_request(stack, "GET /webhooks/rest/health HTTP/1.1\nHost: x\n" + "X-Pad: " + "a" * 100_000 + "\n")
+    assert answer.startswith(b"HTTP/1.1 431") and b"headers too large" in answer
+
+
+@pytest.mark.parametrize("route, headers", [("webhooks/rest/webhook", {}),
+                                            ("webhooks/ivr/webhook", {"Authorization": "Bearer ivr-test-token"})])
+def test_json_nested_too_deep_is_a_400_not_a_500(stack, route, headers):
+    status, _ = http_post(f"{stack.url}/{route}", b"[" * 100_000, headers)
+    assert status == 400

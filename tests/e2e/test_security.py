@@ -309,7 +309,9 @@ def test_a_100_kb_message_is_cut_and_does_not_stall_another_conversation(guarded
     result["other_seconds"] = time.monotonic() - started
     worker.join(timeout=120)
     assert "太长" in result["long"] and "2000" in result["long"]
-    assert other and result["other_seconds"] < 5  # a merchant would notice a stall; it used to be two minutes
+    # A blocked server answers nobody, not even with the door's apology (6 s): it used to take two
+    # minutes. 10 s holds on a loaded machine and still tells a stall from a slow turn.
+    assert other and result["other_seconds"] < 10
     (tmp_path / "long_message.json").write_text(json.dumps(result, ensure_ascii=False)[:500])
 
 

@@ -263,3 +263,18 @@ def test_an_answer_wechat_refuses_is_kept_and_comes_before_the_next_one(wechat):
     kept, now = answer.split(reply("wechat_kept_outro"))
     assert kept.startswith(reply("wechat_kept_intro")) and reply("fault_slow") in kept and STALLED_ANSWER in kept
     assert "商户号" in now
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "safe"])
+def test_a_damaged_delivery_does_not_use_up_the_nonce_of_the_genuine_one(wechat, encrypted):
+    openid, query = follower(), signed()
+    genuine = wechat.message(openid, "text", Content="二维码收款没到账")
+    damaged = genuine[: len(genuine) // 2]
+    if encrypted:
+        status, _ = wechat.post(damaged, query={**query, "encrypt_type": "aes", "msg_signature": "0" * 40})
+        assert status in (400, 403)  # not even an envelope, or not signed
+    else:
+        assert wechat.post(damaged, query=query) == (400, None)
+    status, answer = wechat.post(genuine, encrypted, query)  # WeChat's retry, the same signed query
+    assert status == 200 and (answer is None or "商户号" in answer)
+    assert wechat.user_texts(openid) == ["二维码收款没到账"]
