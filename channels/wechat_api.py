@@ -30,7 +30,6 @@ logger = logging.getLogger(__name__)
 
 TOKEN_REJECTED = {40001, 40014, 42001}  # invalid, not a token, expired
 BUSY = -1  # 系统繁忙: worth another try
-OUT_OF_WINDOW = 45015  # the follower last wrote more than 48 hours ago: kept for their next message
 KEEP_SECONDS = 30 * 24 * 3600
 _EARLY_SECONDS = 300  # fetch a new token this long before the old one expires
 _LOCK_SECONDS = 10
