@@ -58,7 +58,7 @@ class ActionAnswerYesNo(SafeAction):
             return [SlotSet("awaiting", Awaiting.TICKET)]
         if awaiting in (Awaiting.TICKET, Awaiting.HUMAN):
             if yes:
-                ticket = create_ticket(tracker)
+                ticket = await create_ticket(tracker)
                 dispatcher.utter_message(text=ticket_created_message(ticket))
                 return handed_over(ticket)
             dispatcher.utter_message(text=reply("no_ticket"))

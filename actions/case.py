@@ -13,7 +13,6 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
-    ADAPTER,
     Awaiting,
     SafeAction,
     create_ticket,
@@ -30,6 +29,7 @@ from daozhang.investigation import CHOOSE, UNKNOWN_MERCHANT, investigate
 from daozhang.merchant_id import ID_LENGTH, take_digits
 from daozhang.resources import reply
 from daozhang.text.normalise import normalise_text
+from daozhang.wiring import adapter
 
 CASE_SLOTS = ("amount", "txn_date", "payment_channel")
 AUTOMATIC_TICKET = ("settlement_failed_account", "lookup_unavailable")
@@ -44,7 +44,7 @@ class ActionStartCase(SafeAction):
     async def act(self, dispatcher, tracker, domain):
         if says_correction(tracker):  # 记错了 是今天上午刷的: the same case, looked up again by the form
             return [SlotSet("awaiting", None)]
-        answered = answer_follow_up(dispatcher, tracker)  # 那笔退款不是我退的 / 明天周一能到吗
+        answered = await answer_follow_up(dispatcher, tracker)  # 那笔退款不是我退的 / 明天周一能到吗
         if answered is not None:
             return answered + [FollowupAction("action_listen")]
         if _same_problem_again(tracker):  # 国庆后第一天能到吗: the form looks again, one line if unchanged
@@ -211,7 +211,7 @@ async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     if tracker.get_slot("awaiting") == Awaiting.CHOICE:  # the merchant is answering the list
         reply_text = tracker.latest_message.get("text") or ""
         query["choose"] = lambda candidates: pick(candidates, reply_text)
-    outcome = await investigate(ADAPTER, merchant_id, **query)
+    outcome = await investigate(adapter(), merchant_id, **query)
     if outcome.kind == UNKNOWN_MERCHANT:
         return [SlotSet(k, v) for k, v in unknown_merchant(merchant_id, dispatcher, tracker).items()]
     if outcome.kind == CHOOSE:
@@ -231,7 +231,7 @@ async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     events = [SlotSet(name, value) for name, value in found.items()] + [SlotSet("awaiting", None)]
     if explanation.code in AUTOMATIC_TICKET:
         tracker.slots.update(found)
-        ticket = create_ticket(tracker, extra_bot_text=text)
+        ticket = await create_ticket(tracker, extra_bot_text=text)
         dispatcher.utter_message(text=f"{text}\n{ticket_created_message(ticket)}")
         return events + handed_over(ticket)
     if explanation.offer_ticket:
@@ -285,7 +285,7 @@ async def answer_in_case(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     if tracker.active_loop.get("name"):
         return None
     if not says_correction(tracker):  # 记错了 是周五刷的 corrects the sale, it asks nothing
-        answered = answer_follow_up(dispatcher, tracker)
+        answered = await answer_follow_up(dispatcher, tracker)
         if answered is not None:
             return answered
     if tracker.get_slot("diagnosis") and any(slot in latest_entities(tracker) for slot in CASE_SLOTS):

@@ -3,18 +3,16 @@ from __future__ import annotations
 
 import abc
 import logging
-from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from daozhang.adapters import adapter_from_environment
 from daozhang.masking import mask_text
 from daozhang.resources import load_yaml, reply
-from daozhang.tickets import Ticket, TicketStore
-from daozhang.verification import Verifier
+from daozhang.tickets import Ticket
+from daozhang.wiring import tickets
 
 logger = logging.getLogger(__name__)
 
@@ -30,20 +28,6 @@ class Awaiting:
     PROBLEM_AGAIN = "problem_again"  # the same, asked a second time
     ERROR_CODE = "error_code"    # 屏幕上显示的错误码是什么？
     VERIFY = "verify"            # 结算卡或注册手机号的后四位？
-
-
-# The sandbox is loaded once, when the action server starts (its dates count from that day).
-ADAPTER = adapter_from_environment()
-
-
-@lru_cache(maxsize=1)
-def ticket_store() -> TicketStore:
-    return TicketStore.from_environment()
-
-
-@lru_cache(maxsize=1)
-def verifier() -> Verifier:
-    return Verifier.from_environment(ADAPTER)
 
 
 class SafeAction(Action, metaclass=abc.ABCMeta):
@@ -106,7 +90,7 @@ def transcript(tracker: Tracker) -> List[Dict[str, str]]:
     return turns
 
 
-def create_ticket(tracker: Tracker, extra_bot_text: str = "") -> Ticket:
+async def create_ticket(tracker: Tracker, extra_bot_text: str = "") -> Ticket:
     """A ticket with everything the conversation collected."""
     slots = {name: tracker.get_slot(name) for name in
              ("merchant_id", "amount", "txn_date", "payment_channel", "error_code", "problem")}
@@ -114,7 +98,7 @@ def create_ticket(tracker: Tracker, extra_bot_text: str = "") -> Ticket:
     if extra_bot_text:
         turns.append({"who": "bot", "text": mask_text(extra_bot_text), "at": ""})
     lookup = tracker.get_slot("lookup")
-    return ticket_store().create(
+    return await tickets().create(
         channel=tracker.get_latest_input_channel() or "rest", sender_id=tracker.sender_id,
         merchant_id=tracker.get_slot("merchant_id"),
         intent=tracker.get_slot("problem") or latest_intent(tracker),

@@ -30,7 +30,7 @@ def says_correction(tracker: Tracker) -> bool:
         word in text for word in load_yaml("wording.yml")["correction_words"])
 
 
-def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Events]:
+async def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Events]:
     """Events when the latest message asked about the case already explained, else None."""
     code, record = tracker.get_slot("diagnosis"), tracker.get_slot("lookup") or {}
     if not code or not tracker.get_slot("merchant_id"):
@@ -40,7 +40,7 @@ def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> Opti
     if answer is None:
         return None
     if answer.ticket:
-        ticket = create_ticket(tracker, extra_bot_text=answer.answer)
+        ticket = await create_ticket(tracker, extra_bot_text=answer.answer)
         dispatcher.utter_message(text=f"{answer.answer}\n{ticket_created_message(ticket)}")
         return handed_over(ticket)
     dispatcher.utter_message(text=answer.answer)

@@ -6,9 +6,10 @@ from typing import Optional, Text
 
 from rasa_sdk.events import SlotSet
 
-from actions.common import Awaiting, SafeAction, create_ticket, handed_over, ticket_created_message, ticket_store
+from actions.common import Awaiting, SafeAction, create_ticket, handed_over, ticket_created_message
 from daozhang.resources import load_yaml, reply
 from daozhang.tickets import RESOLVED, Ticket
+from daozhang.wiring import tickets
 
 # HO20261129-0001 as the merchant types it: any case, with or without the hyphen or spaces.
 TICKET_ID = re.compile(r"H\s*O\s*-?\s*(\d{8})\s*-?\s*(\d{4})(?!\d)", re.IGNORECASE)
@@ -27,19 +28,19 @@ class ActionHandOver(SafeAction):
         return "action_hand_over"
 
     async def act(self, dispatcher, tracker, domain):
-        ticket = _open_ticket_of_this_case(tracker)
+        ticket = await _open_ticket_of_this_case(tracker)
         if ticket is None:
-            ticket = create_ticket(tracker)
+            ticket = await create_ticket(tracker)
             dispatcher.utter_message(text=ticket_created_message(ticket))
         else:  # 转人工 after the automatic ticket: the same case, the same ticket
             dispatcher.utter_message(text=reply("ticket_exists", ticket_id=ticket.ticket_id))
         return handed_over(ticket)
 
 
-def _open_ticket_of_this_case(tracker) -> Optional[Ticket]:
+async def _open_ticket_of_this_case(tracker) -> Optional[Ticket]:
     """The ticket this case already has (the slot is cleared when a new case starts), if still open."""
     ticket_id = tracker.get_slot("handoff_ticket")
-    ticket = ticket_store().get(ticket_id) if ticket_id else None
+    ticket = await tickets().get(ticket_id) if ticket_id else None
     if ticket is None or ticket.sender_id != tracker.sender_id or ticket.status == RESOLVED:
         return None
     return ticket
@@ -52,9 +53,9 @@ class ActionTicketStatus(SafeAction):
         return "action_ticket_status"
 
     async def act(self, dispatcher, tracker, domain):
-        store = ticket_store()
+        store = tickets()
         named = typed_ticket_id(tracker.latest_message.get("text") or "")
-        ticket = store.get(named) if named else store.latest_for_sender(tracker.sender_id)
+        ticket = await (store.get(named) if named else store.latest_for_sender(tracker.sender_id))
         if ticket is not None and ticket.sender_id != tracker.sender_id:
             ticket = None  # another conversation's ticket: not shown, not even that it exists
         if ticket is None:

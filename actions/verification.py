@@ -12,10 +12,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import ADAPTER, Awaiting, latest_metadata, verifier
+from actions.common import Awaiting, latest_metadata
 from daozhang.adapters.base import LookupUnavailable
 from daozhang.resources import reply
 from daozhang.verification import FAILED, LOCKED, PASSED, UNAVAILABLE, verification_required
+from daozhang.wiring import adapter, verifier
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def _trusted_merchant(tracker: Tracker) -> Optional[str]:
 async def verification_gate(dispatcher: CollectingDispatcher, tracker: Tracker,
                             merchant_id: str) -> Optional[List[Dict[Text, Any]]]:
     """None when the conversation may hear about `merchant_id`; else the events of asking (again)."""
-    if not verification_required(ADAPTER):
+    if not verification_required(adapter()):
         return None
     checks = verifier()
     conversation = tracker.sender_id
@@ -42,15 +43,15 @@ async def verification_gate(dispatcher: CollectingDispatcher, tracker: Tracker,
             if result.get("result") == PASSED:
                 dispatcher.utter_message(text=reply("verify_passed"))
             return None
-        if await ADAPTER.find_merchant(merchant_id) is None:
+        if await adapter().find_merchant(merchant_id) is None:
             return None  # an unknown id: the lookup says so, and there is nothing to protect
     except LookupUnavailable:  # the lookup will say the backend is unavailable
         logger.warning("verification of %s skipped", merchant_id, exc_info=True)
         return None
-    if checks.locked(merchant_id) or result.get("result") == LOCKED:
+    if await checks.locked(merchant_id) or result.get("result") == LOCKED:
         dispatcher.utter_message(text=reply("verify_locked") + reply("offer_human"))
         return [SlotSet("awaiting", Awaiting.HUMAN)]
-    checks.ask(conversation, merchant_id)
+    await checks.ask(conversation, merchant_id)
     if result.get("result") == FAILED:
         text = reply("verify_failed", remaining=result.get("remaining", 1))
     elif result.get("result") == UNAVAILABLE:

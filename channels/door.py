@@ -27,15 +27,14 @@ import re
 import time
 import unicodedata
 import uuid
-from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from channels.verification_step import verification_step
 from daozhang.masking import mask
-from daozhang.redis_config import redis_settings
 from daozhang.resources import load_yaml, reply
+from daozhang.wiring import redis_key, shared_redis
 
 logger = logging.getLogger(__name__)
 
@@ -57,27 +56,19 @@ def burst_limit() -> Optional[int]:
     return None if setting.lower() in ("off", "0", "none") else int(setting)
 
 
-@lru_cache(maxsize=1)
-def _burst_counter() -> Any:
-    """The server's Redis client for the burst limit, made on first use (inside the event loop)."""
-    import redis.asyncio as aioredis
-
-    return aioredis.Redis(**redis_settings(), socket_timeout=1, socket_connect_timeout=1)
-
-
 async def within_burst_limit(conversation: str) -> bool:
     """Counts the message in its window; False when the conversation sent too many. Redis down: allowed."""
     limit = burst_limit()
     if limit is None:
         return True
     seconds = int(load_yaml("limits.yml")["burst"]["seconds"])
-    key, now = f"daozhang:burst:{conversation}", time.time()
+    window, now = redis_key("burst", conversation), time.time()
     try:  # a sliding window: the messages of the last `seconds`, whenever the burst starts
-        pipe = _burst_counter().pipeline(transaction=True)
-        pipe.zremrangebyscore(key, 0, now - seconds)
-        pipe.zadd(key, {f"{now:.6f}-{uuid.uuid4().hex[:6]}": now})
-        pipe.zcard(key)
-        pipe.expire(key, seconds)
+        pipe = shared_redis("door").pipeline(transaction=True)
+        pipe.zremrangebyscore(window, 0, now - seconds)
+        pipe.zadd(window, {f"{now:.6f}-{uuid.uuid4().hex[:6]}": now})
+        pipe.zcard(window)
+        pipe.expire(window, seconds)
         count = (await pipe.execute())[2]
     except Exception:  # Redis down: the door's deadline still protects the merchant
         logger.warning("burst limit not counted", exc_info=True)

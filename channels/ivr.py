@@ -17,11 +17,9 @@ request `{call_id, transcript, confidence, nbest?, dtmf?, caller?}`, response
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import re
-from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -32,12 +30,12 @@ from sanic.request import Request
 from channels.auth import bearer_refusal
 from channels.body_limit import cap_request_bodies
 from channels.door import admit, conversation_id
-from channels.ivr_call import BadTurn, CallMemory, IvrTurn, memory_client
+from channels.ivr_call import BadTurn, CallMemory, IvrTurn
 from channels.verification_step import note_caller
 from daozhang.masking import mask_phone
 from daozhang.resources import load_yaml, reply
 from daozhang.speech import for_the_ear, ssml
-from daozhang.tickets import TicketStore
+from daozhang.wiring import shared_redis, tickets
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +60,6 @@ class IvrInput(InputChannel):
         self.token = token
         self.min_confidence = min_confidence
         self.settings = load_yaml("hotline.yml")
-        self.memory_client = memory_client()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hotline = Blueprint("ivr_webhook", __name__)
@@ -84,7 +81,7 @@ class IvrInput(InputChannel):
                 turn = IvrTurn.from_body(request.body or b"")
             except BadTurn as error:
                 return response.json({"error": str(error)}, status=400)
-            memory = CallMemory(self.memory_client, turn.call_id, int(self.settings["call_state_ttl_seconds"]))
+            memory = CallMemory(shared_redis("state"), turn.call_id, int(self.settings["call_state_ttl_seconds"]))
             return response.json(await self._answer(turn, memory, request, on_new_message))
 
         return cap_request_bodies(hotline)
@@ -119,7 +116,7 @@ class IvrInput(InputChannel):
         collector = CollectingOutputChannel()
         metadata = {"caller": mask_phone(turn.caller)} if turn.caller else {}
         if turn.caller:  # calling from the registered phone verifies the merchant
-            await asyncio.to_thread(note_caller, conversation, turn.caller)
+            await note_caller(conversation, turn.caller)
         await admit(UserMessage(text, collector, turn.call_id, input_channel=self.name(), metadata=metadata),
                     on_new_message)
         lines = [m["text"] for m in collector.messages if m.get("text")]
@@ -165,14 +162,9 @@ def spoken(lines: List[str]) -> Dict[str, Any]:
     return {"messages": messages, "action": "continue"}
 
 
-@lru_cache(maxsize=1)
-def _tickets() -> TicketStore:
-    return TicketStore.from_environment()
-
-
 async def _ticket(ticket_id: str) -> Any:
     try:
-        return await asyncio.to_thread(_tickets().get, ticket_id)
+        return await tickets().get(ticket_id)
     except Exception:  # Redis down: the door has apologised already
         logger.warning("tickets unavailable", exc_info=True)
         return None

@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional
 
 import redis.asyncio as aioredis
 
-from daozhang.redis_config import redis_settings
+from daozhang.wiring import redis_key
 
 logger = logging.getLogger(__name__)
 
@@ -89,16 +89,11 @@ def _confidence(value: Any) -> float:
     return float(value)
 
 
-def memory_client() -> aioredis.Redis:
-    """The Redis client every call's memory shares (its pool is made on first use, in the event loop)."""
-    return aioredis.Redis(**redis_settings(), socket_timeout=2, socket_connect_timeout=2, decode_responses=True)
-
-
 class CallMemory:
     """The last answer and the unclear-turn count of one call, in Redis."""
 
     def __init__(self, client: aioredis.Redis, call_id: str, ttl_seconds: int) -> None:
-        self.key = f"daozhang:ivr:call:{call_id}"
+        self.key = redis_key("ivr", "call", call_id)
         self.ttl = ttl_seconds
         self.client = client
 

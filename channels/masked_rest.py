@@ -27,7 +27,7 @@ from sanic.request import Request
 from channels.auth import bearer_refusal
 from channels.body_limit import cap_request_bodies
 from channels.door import admit
-from daozhang.redis_config import redis_settings
+from daozhang.wiring import redis_key, shared_redis
 
 logger = logging.getLogger(__name__)
 
@@ -109,16 +109,11 @@ class MaskingRestInput(InputChannel):
 
 
 async def _redis_takes_writes() -> bool:
-    import redis.asyncio as aioredis
-
-    client = aioredis.Redis(**redis_settings(), socket_timeout=2, socket_connect_timeout=2)
     try:
-        return bool(await client.set("daozhang:health:write", "ok", ex=60))
+        return bool(await shared_redis("state").set(redis_key("health", "write"), "ok", ex=60))
     except Exception:  # down, refusing writes (MISCONF), wrong password …
         logger.warning("health: Redis does not take writes", exc_info=True)
         return False
-    finally:
-        await client.close()
 
 
 async def _answers(webhook_url: Any) -> bool:

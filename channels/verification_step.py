@@ -9,32 +9,24 @@ when it is right. "解绑" forgets a binding.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-from functools import lru_cache
 from typing import Any, Dict, Optional, Tuple
 
-from daozhang.adapters.registry import adapter_from_environment
 from daozhang.resources import reply
 from daozhang.text.normalise import normalise_text
 from daozhang.verification import (
-    Verifier,
     answer_digits,
     is_unbind_request,
     mask_answer,
     offered_check,
     verification_required,
 )
+from daozhang.wiring import verifier
 
 logger = logging.getLogger(__name__)
 
 _MERCHANT_ID = re.compile(r"(?<!\d)\d{15}(?!\d)")
-
-
-@lru_cache(maxsize=1)
-def verifier() -> Verifier:
-    return Verifier.from_environment(adapter_from_environment())
 
 
 async def verification_step(conversation: str, text: str,
@@ -42,12 +34,12 @@ async def verification_step(conversation: str, text: str,
     """(the text to pass on, or a reply that answers the message at the door)."""
     try:
         if is_unbind_request(text):
-            unbound = await asyncio.to_thread(verifier().unbind, conversation)
+            unbound = await verifier().unbind(conversation)
             return text, reply("unbound" if unbound else "nothing_bound")
         if not verification_required(verifier().adapter):
             return text, None
         offered = offered_check(text)
-        if await asyncio.to_thread(verifier().pending, conversation):
+        if await verifier().pending(conversation):
             bare = answer_digits(text)
             if bare is None and offered is None:
                 return text, None  # not an answer ("1200那笔呢"): not counted, the question comes again
@@ -64,9 +56,9 @@ async def verification_step(conversation: str, text: str,
     return text, None
 
 
-def note_caller(conversation: str, number: str) -> None:
+async def note_caller(conversation: str, number: str) -> None:
     """The hotline's calling number, kept only as a fingerprint for the check."""
     try:
-        verifier().note_caller(conversation, number)
+        await verifier().note_caller(conversation, number)
     except Exception:  # Redis down: the caller is asked the check instead
         logger.warning("caller not noted", exc_info=True)

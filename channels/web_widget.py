@@ -26,7 +26,6 @@ import secrets
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
-import redis.asyncio as aioredis
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from redis.exceptions import RedisError
@@ -35,8 +34,8 @@ from sanic.request import Request
 
 from channels.body_limit import cap_request_bodies
 from channels.door import admit
-from daozhang.redis_config import redis_settings
 from daozhang.resources import reply
+from daozhang.wiring import redis_key, shared_redis
 
 logger = logging.getLogger(__name__)
 
@@ -48,28 +47,19 @@ DEFAULT_SESSION_DAYS = 30
 class IssuedSessions:
     """The session ids this server handed out, each kept `ttl_seconds` after its last use."""
 
-    KEY = "daozhang:widget:session:{}"
-
     def __init__(self, ttl_seconds: int) -> None:
         self.ttl_seconds = ttl_seconds
-        self._redis: Optional[aioredis.Redis] = None
-
-    @property
-    def redis(self) -> aioredis.Redis:
-        if self._redis is None:  # made on first use, inside the server's event loop
-            self._redis = aioredis.Redis(**redis_settings(), socket_timeout=2, socket_connect_timeout=2)
-        return self._redis
 
     async def issue(self) -> Text:
         session_id = secrets.token_hex(16)
-        await self.redis.set(self.KEY.format(session_id), 1, ex=self.ttl_seconds)
+        await shared_redis("state").set(redis_key("widget", "session", session_id), 1, ex=self.ttl_seconds)
         return session_id
 
     async def renew(self, claimed: Any) -> bool:
         """Whether `claimed` was issued here (and is still kept); its time starts again."""
         if not isinstance(claimed, str) or not _SESSION_ID.fullmatch(claimed):
             return False
-        return bool(await self.redis.expire(self.KEY.format(claimed), self.ttl_seconds))
+        return bool(await shared_redis("state").expire(redis_key("widget", "session", claimed), self.ttl_seconds))
 
 
 class WebWidgetInput(SocketIOInput):

@@ -34,7 +34,6 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
 from xml.parsers.expat import ExpatError
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from redis.asyncio import Redis
 from sanic import Blueprint, response
 from sanic.request import Request
 from wechatpy import parse_message
@@ -53,8 +52,8 @@ from channels.wechat_once import OnceOnly
 from channels.wechat_output import WeChatOutput
 from channels.wechat_replay import ReplayGuard
 from channels.wechat_text import split_utf8
-from daozhang.redis_config import redis_settings
 from daozhang.resources import reply
+from daozhang.wiring import shared_redis
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +128,7 @@ class OfficialAccount:
         self.settings = settings
         self.on_new_message = on_new_message
         self.crypto = WeChatCrypto(settings.token, settings.aes_key, settings.app_id) if settings.aes_key else None
-        redis = Redis(**redis_settings(), socket_timeout=5, socket_connect_timeout=5)
+        redis = shared_redis("wechat")
         self.once = OnceOnly(redis)
         self.choices = NumberedChoices(redis)
         self.replays = ReplayGuard(redis)

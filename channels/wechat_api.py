@@ -25,6 +25,7 @@ from redis.exceptions import RedisError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from channels.wechat_text import split_utf8
+from daozhang.wiring import redis_key
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ class SharedAccessToken:
 
     def __init__(self, api_base: str, app_id: str, app_secret: str, redis: Redis) -> None:
         self.api_base, self.app_id, self.app_secret, self.redis = api_base, app_id, app_secret, redis
-        self.key = f"daozhang:wechat:access_token:{app_id}"
+        self.key = redis_key("wechat", "access_token", app_id)
 
     async def get(self) -> str:
         """The token in Redis; fetched by one process only when there is none."""
@@ -123,7 +124,7 @@ class KeptMessages:
 
     @staticmethod
     def _key(openid: str) -> str:
-        return f"daozhang:wechat:kept:{openid}"
+        return redis_key("wechat", "kept", openid)
 
     async def keep(self, openid: str, texts: List[str]) -> None:
         try:

@@ -15,6 +15,8 @@ from typing import Any, Dict, List, Optional
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from daozhang.wiring import redis_key
+
 logger = logging.getLogger(__name__)
 
 KEEP_SECONDS = 3600
@@ -27,7 +29,7 @@ class NumberedChoices:
 
     @staticmethod
     def _key(openid: str) -> str:
-        return f"daozhang:wechat:choices:{openid}"
+        return redis_key("wechat", "choices", openid)
 
     async def remember(self, openid: str, messages: List[Dict[str, Any]]) -> None:
         """The payloads of the last message's buttons (none: a digit is just a digit again)."""

@@ -18,6 +18,8 @@ from typing import Optional
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from daozhang.wiring import redis_key
+
 logger = logging.getLogger(__name__)
 
 KEEP_SECONDS = 600  # WeChat's retries are over within ~20 s
@@ -29,7 +31,7 @@ class OnceOnly:
 
     @staticmethod
     def _key(msg_id: str, part: str) -> str:
-        return f"daozhang:wechat:msg:{msg_id}:{part}"
+        return redis_key("wechat", "msg", msg_id, part)
 
     async def first_time(self, msg_id: str) -> bool:
         """True for the first delivery of the message, False for a retry."""

@@ -20,6 +20,8 @@ from typing import Optional
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from daozhang.wiring import redis_key
+
 logger = logging.getLogger(__name__)
 
 MAX_SKEW_SECONDS = 300
@@ -40,7 +42,7 @@ class ReplayGuard:
 
     async def first_use(self, nonce: str, timestamp: str, body: bytes) -> bool:
         """False when this nonce and timestamp were seen with another message (a replay)."""
-        key = f"daozhang:wechat:nonce:{timestamp}:{nonce}"
+        key = redis_key("wechat", "nonce", timestamp, nonce)
         digest = hashlib.sha256(body).hexdigest()
         try:
             if await self.redis.set(key, digest, nx=True, ex=2 * self.max_skew + 60):

@@ -13,11 +13,10 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Dict, List, Optional
 
-import redis
+import redis.asyncio as aioredis
 
 from daozhang.clock import now_in_shanghai
 from daozhang.masking import mask_text
-from daozhang.redis_config import redis_settings
 from daozhang.resources import load_yaml
 
 OPEN, CLAIMED, RESOLVED = "open", "claimed", "resolved"
@@ -102,31 +101,28 @@ def summarise(ticket: Ticket) -> str:
     return "".join(parts)
 
 
-class TicketStore:
-    """Tickets in Redis, with an atomic per-day sequence for their ids."""
+def _stored(ticket: Ticket) -> str:
+    return json.dumps(asdict(ticket), ensure_ascii=False)
 
-    def __init__(self, client: redis.Redis, prefix: str = "daozhang") -> None:
+
+class TicketStore:
+    """Tickets in Redis, with an atomic per-day sequence for their ids (async: see daozhang.wiring)."""
+
+    def __init__(self, client: aioredis.Redis, prefix: str = "daozhang") -> None:
         self.redis = client
         self.prefix = prefix
-
-    @classmethod
-    def from_environment(cls, db: Optional[int] = None, prefix: str = "daozhang") -> "TicketStore":
-        """The store in the Redis the REDIS_* variables name (short timeouts: never hang)."""
-        client = redis.Redis(**redis_settings(db=db), decode_responses=True,
-                             socket_connect_timeout=2, socket_timeout=2)
-        return cls(client, prefix)
 
     def _key(self, *parts: str) -> str:
         return ":".join((self.prefix, *parts))
 
-    def _next_id(self, now: datetime) -> str:
+    async def _next_id(self, now: datetime) -> str:
         day = now.strftime("%Y%m%d")
         key = self._key("ticket_seq", day)
-        with self.redis.pipeline(transaction=True) as pipe:
-            sequence, _ = pipe.incr(key).expire(key, 3 * 24 * 3600).execute()
+        async with self.redis.pipeline(transaction=True) as pipe:
+            sequence, _ = await pipe.incr(key).expire(key, 3 * 24 * 3600).execute()
         return f"HO{day}-{sequence:04d}"
 
-    def create(self, *, channel: str, sender_id: str, merchant_id: Optional[str],
+    async def create(self, *, channel: str, sender_id: str, merchant_id: Optional[str],
                intent: Optional[str], slots: Dict[str, object], adapter_results: List[dict],
                diagnosis: Optional[str], explanation: Optional[str],
                transcript: List[Dict[str, str]]) -> Ticket:
@@ -134,70 +130,66 @@ class TicketStore:
         now = now_in_shanghai()
         transcript = [{**turn, "text": mask_text(turn.get("text") or "")} for turn in transcript]
         slots = {k: mask_text(v) if isinstance(v, str) else v for k, v in slots.items()}
-        repeat = bool(merchant_id and self.redis.exists(self._key("tickets", "merchant", merchant_id)))
+        repeat = bool(merchant_id and await self.redis.exists(self._key("tickets", "merchant", merchant_id)))
         reasons = priority(slots, diagnosis, transcript, repeat)
         ticket = Ticket(
-            ticket_id=self._next_id(now), created_at=now.isoformat(timespec="seconds"),
+            ticket_id=await self._next_id(now), created_at=now.isoformat(timespec="seconds"),
             channel=channel, sender_id=sender_id, merchant_id=merchant_id, intent=intent,
             slots=slots, adapter_results=adapter_results, diagnosis=diagnosis,
             explanation=mask_text(explanation) if explanation else None, transcript=transcript,
             priority="high" if reasons else "normal", priority_reasons=reasons, summary="")
         ticket.summary = summarise(ticket)
         # One transaction: the ticket and its indexes reach the log (and the disk) together.
-        with self.redis.pipeline(transaction=True) as pipe:
-            self._save(ticket, pipe)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(self._key("ticket", ticket.ticket_id), _stored(ticket))
             pipe.zadd(self._key("tickets"), {ticket.ticket_id: now.timestamp()})
             pipe.lpush(self._key("tickets", "sender", sender_id), ticket.ticket_id)
             if merchant_id:
                 pipe.lpush(self._key("tickets", "merchant", merchant_id), ticket.ticket_id)
-            pipe.execute()
+            await pipe.execute()
         return ticket
 
-    def _save(self, ticket: Ticket, client: Optional[redis.client.Redis] = None) -> None:
-        (client or self.redis).set(self._key("ticket", ticket.ticket_id),
-                                   json.dumps(asdict(ticket), ensure_ascii=False))
-
-    def get(self, ticket_id: str) -> Optional[Ticket]:
-        raw = self.redis.get(self._key("ticket", ticket_id.upper()))
+    async def get(self, ticket_id: str) -> Optional[Ticket]:
+        raw = await self.redis.get(self._key("ticket", ticket_id.upper()))
         return Ticket(**json.loads(raw)) if raw else None
 
-    def latest_for_sender(self, sender_id: str) -> Optional[Ticket]:
-        ticket_id = self.redis.lindex(self._key("tickets", "sender", sender_id), 0)
-        return self.get(ticket_id) if ticket_id else None
+    async def latest_for_sender(self, sender_id: str) -> Optional[Ticket]:
+        ticket_id = await self.redis.lindex(self._key("tickets", "sender", sender_id), 0)
+        return await self.get(ticket_id) if ticket_id else None
 
-    def list(self, status: Optional[str] = None, limit: int = 50) -> List[Ticket]:
-        ids = self.redis.zrevrange(self._key("tickets"), 0, -1)
+    async def list(self, status: Optional[str] = None, limit: int = 50) -> List[Ticket]:
+        ids = await self.redis.zrevrange(self._key("tickets"), 0, -1)
         tickets = []
         for ticket_id in ids:
-            ticket = self.get(ticket_id)
+            ticket = await self.get(ticket_id)
             if ticket and (status is None or ticket.status == status):
                 tickets.append(ticket)
             if len(tickets) >= limit:
                 break
         return tickets
 
-    def _update(self, ticket_id: str, change) -> Ticket:
-        ticket = self.get(ticket_id)
+    async def _update(self, ticket_id: str, change) -> Ticket:
+        ticket = await self.get(ticket_id)
         if ticket is None:
             raise KeyError(ticket_id)
         change(ticket)
         ticket.updated_at = now_in_shanghai().isoformat(timespec="seconds")
-        self._save(ticket)
+        await self.redis.set(self._key("ticket", ticket.ticket_id), _stored(ticket))
         return ticket
 
-    def claim(self, ticket_id: str, agent: str) -> Ticket:
+    async def claim(self, ticket_id: str, agent: str) -> Ticket:
         def change(ticket: Ticket) -> None:
             ticket.status, ticket.claimed_by = CLAIMED, agent
-        return self._update(ticket_id, change)
+        return await self._update(ticket_id, change)
 
-    def add_note(self, ticket_id: str, agent: str, note: str) -> Ticket:
+    async def add_note(self, ticket_id: str, agent: str, note: str) -> Ticket:
         def change(ticket: Ticket) -> None:
             ticket.notes.append({"agent": agent, "note": mask_text(note),
                                  "at": now_in_shanghai().isoformat(timespec="seconds")})
-        return self._update(ticket_id, change)
+        return await self._update(ticket_id, change)
 
-    def resolve(self, ticket_id: str, agent: str, note: str) -> Ticket:
+    async def resolve(self, ticket_id: str, agent: str, note: str) -> Ticket:
         def change(ticket: Ticket) -> None:
             ticket.status, ticket.resolution_note = RESOLVED, mask_text(note)
             ticket.claimed_by = ticket.claimed_by or agent
-        return self._update(ticket_id, change)
+        return await self._update(ticket_id, change)

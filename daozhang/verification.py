@@ -19,10 +19,9 @@ import secrets
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-import redis
+import redis.asyncio as aioredis
 
 from daozhang.adapters.base import LookupUnavailable, TransactionStatusAdapter
-from daozhang.redis_config import redis_settings
 from daozhang.resources import load_yaml
 from daozhang.text.normalise import FULLWIDTH, to_simplified
 from daozhang.text.numerals import DIGIT_CHARS, ascii_digits
@@ -96,16 +95,11 @@ def _knows(merchant: object, digits: str) -> bool:
 class Verifier:
     """The verification state of conversations and merchant ids, in Redis."""
 
-    def __init__(self, client: redis.Redis, adapter: TransactionStatusAdapter, prefix: str = "daozhang") -> None:
+    def __init__(self, client: aioredis.Redis, adapter: TransactionStatusAdapter, prefix: str = "daozhang") -> None:
         self.redis = client
         self.adapter = adapter
         self.prefix = prefix
         self.settings = settings()
-
-    @classmethod
-    def from_environment(cls, adapter: TransactionStatusAdapter) -> "Verifier":
-        client = redis.Redis(**redis_settings(), decode_responses=True, socket_connect_timeout=2, socket_timeout=2)
-        return cls(client, adapter)
 
     def _key(self, *parts: str) -> str:
         return ":".join((self.prefix, "verify", *parts))
@@ -114,92 +108,92 @@ class Verifier:
         """Vouched for, checked in this conversation, bound, or calling from the registered phone."""
         if trusted and hmac.compare_digest(trusted, merchant_id):
             return True
-        if merchant_id in (self.redis.get(self._key("passed", conversation)),
-                           self.redis.get(self._key("binding", conversation))):
+        if merchant_id in (await self.redis.get(self._key("passed", conversation)),
+                           await self.redis.get(self._key("binding", conversation))):
             return True
-        caller = self.redis.get(self._key("caller", conversation))
+        caller = await self.redis.get(self._key("caller", conversation))
         if not caller:
             return False
         merchant = await self.adapter.find_merchant(merchant_id)
         phone = getattr(merchant, "registered_phone", None)
-        return bool(phone) and hmac.compare_digest(caller, self.fingerprint(phone))
+        return bool(phone) and hmac.compare_digest(caller, await self.fingerprint(phone))
 
-    def locked(self, merchant_id: str) -> bool:
-        return bool(self.redis.exists(self._key("lock", merchant_id)))
+    async def locked(self, merchant_id: str) -> bool:
+        return bool(await self.redis.exists(self._key("lock", merchant_id)))
 
-    def ask(self, conversation: str, merchant_id: str) -> None:
+    async def ask(self, conversation: str, merchant_id: str) -> None:
         """The bot asked this conversation for the check of `merchant_id`."""
-        self.redis.set(self._key("pending", conversation), merchant_id,
+        await self.redis.set(self._key("pending", conversation), merchant_id,
                        ex=int(self.settings["pending_minutes"]) * 60)
 
-    def pending(self, conversation: str) -> Optional[str]:
-        return self.redis.get(self._key("pending", conversation))
+    async def pending(self, conversation: str) -> Optional[str]:
+        return await self.redis.get(self._key("pending", conversation))
 
     async def answer(self, conversation: str, digits: str) -> CheckResult:
         """Checks the four digits against the merchant the check was asked for."""
-        merchant_id = self.pending(conversation)
+        merchant_id = await self.pending(conversation)
         if not merchant_id:
             return CheckResult(UNAVAILABLE)
-        if self.locked(merchant_id):
+        if await self.locked(merchant_id):
             return CheckResult(LOCKED)
         try:
             merchant = await self.adapter.find_merchant(merchant_id)
         except LookupUnavailable:
             return CheckResult(UNAVAILABLE)
         if _knows(merchant, digits):
-            self._passed(conversation, merchant_id)
+            await self._passed(conversation, merchant_id)
             return CheckResult(PASSED)
-        return self._failed(conversation, merchant_id)
+        return await self._failed(conversation, merchant_id)
 
-    def _passed(self, conversation: str, merchant_id: str) -> None:
-        self.redis.set(self._key("passed", conversation), merchant_id,
+    async def _passed(self, conversation: str, merchant_id: str) -> None:
+        await self.redis.set(self._key("passed", conversation), merchant_id,
                        ex=int(self.settings["verified_hours"]) * 3600)
-        self.redis.delete(self._key("pending", conversation), self._key("fails", merchant_id))
+        await self.redis.delete(self._key("pending", conversation), self._key("fails", merchant_id))
         if conversation.split(":", 1)[0] in self.settings["bindable_channels"]:
-            self.redis.set(self._key("binding", conversation), merchant_id)
+            await self.redis.set(self._key("binding", conversation), merchant_id)
 
-    def _failed(self, conversation: str, merchant_id: str) -> CheckResult:
+    async def _failed(self, conversation: str, merchant_id: str) -> CheckResult:
         lock_seconds = int(self.settings["lock_minutes"]) * 60
-        fails = self.redis.incr(self._key("fails", merchant_id))
-        self.redis.expire(self._key("fails", merchant_id), lock_seconds)
+        fails = await self.redis.incr(self._key("fails", merchant_id))
+        await self.redis.expire(self._key("fails", merchant_id), lock_seconds)
         if fails >= int(self.settings["max_failures"]):
-            self.redis.set(self._key("lock", merchant_id), "1", ex=lock_seconds)
-            self.redis.delete(self._key("fails", merchant_id), self._key("pending", conversation))
+            await self.redis.set(self._key("lock", merchant_id), "1", ex=lock_seconds)
+            await self.redis.delete(self._key("fails", merchant_id), self._key("pending", conversation))
             return CheckResult(LOCKED)
         return CheckResult(FAILED, remaining=int(self.settings["max_failures"]) - fails)
 
     async def offer(self, conversation: str, merchant_id: str, digits: str) -> bool:
         """A check given unasked: recorded when right, never counted against the merchant when wrong
         (the digits may be a customer's card)."""
-        if self.locked(merchant_id):
+        if await self.locked(merchant_id):
             return False
         try:
             merchant = await self.adapter.find_merchant(merchant_id)
         except LookupUnavailable:
             return False
         if _knows(merchant, digits):
-            self._passed(conversation, merchant_id)
+            await self._passed(conversation, merchant_id)
             return True
         return False
 
-    def note_caller(self, conversation: str, number: str) -> None:
+    async def note_caller(self, conversation: str, number: str) -> None:
         """Remembers who is calling, as a keyed fingerprint only (never the number)."""
         digits = re.sub(r"\D", "", number or "")
         if digits:
-            self.redis.set(self._key("caller", conversation), self.fingerprint(digits),
+            await self.redis.set(self._key("caller", conversation), await self.fingerprint(digits),
                            ex=int(self.settings["verified_hours"]) * 3600)
 
-    def unbind(self, conversation: str) -> bool:
+    async def unbind(self, conversation: str) -> bool:
         """Forgets the binding and the check of this conversation; True when there was a binding."""
-        bound = self.redis.delete(self._key("binding", conversation))
-        self.redis.delete(self._key("passed", conversation))
+        bound = await self.redis.delete(self._key("binding", conversation))
+        await self.redis.delete(self._key("passed", conversation))
         return bool(bound)
 
-    def fingerprint(self, number: str) -> str:
+    async def fingerprint(self, number: str) -> str:
         """HMAC of a phone number's last eleven digits, with a key kept in Redis (or DZ_SECRET_KEY)."""
         digits = re.sub(r"\D", "", number)[-11:]
         key = os.environ.get("DZ_SECRET_KEY")
         if not key:
-            self.redis.set(self._key("fingerprint_key"), secrets.token_hex(32), nx=True)
-            key = self.redis.get(self._key("fingerprint_key"))
+            await self.redis.set(self._key("fingerprint_key"), secrets.token_hex(32), nx=True)
+            key = await self.redis.get(self._key("fingerprint_key"))
         return hmac.new(key.encode(), digits.encode(), hashlib.sha256).hexdigest()

@@ -18,7 +18,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from daozhang.masking import mask_values
-from daozhang.redis_config import redis_settings
+from daozhang.wiring import redis_settings
 
 
 class MaskingRedisTrackerStore(RedisTrackerStore):

@@ -1,7 +1,10 @@
 """Shared test set-up: the repository root on sys.path, quiet TensorFlow, a Redis of our own."""
+import asyncio
 import os
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -29,3 +32,11 @@ def pytest_configure(config):
 def pytest_unconfigure(config):
     if _REDIS is not None:
         _REDIS.stop()
+
+
+@pytest.fixture
+def run():
+    """Runs coroutines on one event loop for the whole test: async Redis clients keep their connections on it."""
+    loop = asyncio.new_event_loop()
+    yield loop.run_until_complete
+    loop.close()

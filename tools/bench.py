@@ -41,10 +41,10 @@ async def _parse_latencies(agent, texts, passes):
 
 
 def _investigation_ms(rounds: int) -> float:
-    from daozhang.adapters.sandbox import SandboxAdapter
     from daozhang.investigation import investigate
+    from daozhang.wiring import adapter as configured
 
-    adapter = SandboxAdapter()
+    adapter = configured()
     merchants = [f"8983100000000{n:02d}" for n in range(1, 12)]
 
     async def run() -> None:
@@ -60,20 +60,29 @@ def _investigation_ms(rounds: int) -> float:
 def _ticket_create_ms(count: int) -> float:
     import uuid
 
-    from daozhang.tickets import TicketStore
+    from daozhang.wiring import ticket_store
 
     prefix = f"bench{uuid.uuid4().hex[:6]}"
-    store = TicketStore.from_environment(db=15, prefix=prefix)
     turns = [{"who": "merchant", "text": "昨天刷卡两千三没到账", "at": ""}] * 6
+
+    async def run() -> float:
+        store = ticket_store("tools", prefix=prefix, db=15)
+        try:
+            return await _tickets_ms(store, count, turns)
+        finally:
+            async for key in store.redis.scan_iter(f"{prefix}:*"):
+                await store.redis.delete(key)
+    return asyncio.run(run())
+
+
+async def _tickets_ms(store, count: int, transcript: list) -> float:
+    """ms per ticket created (with its indexes and id sequence)."""
     started = time.perf_counter()
     for n in range(count):
-        store.create(channel="rest", sender_id=f"b{n}", merchant_id="898310000000003",
-                     intent="payment_not_arrived", slots={"amount": "2300"}, adapter_results=[],
-                     diagnosis="pending_settlement", explanation="T+1", transcript=turns)
-    elapsed = (time.perf_counter() - started) / count * 1000
-    for key in store.redis.scan_iter(f"{prefix}:*"):
-        store.redis.delete(key)
-    return elapsed
+        await store.create(channel="rest", sender_id=f"b{n}", merchant_id="898310000000003",
+                           intent="payment_not_arrived", slots={"amount": "2300"}, adapter_results=[],
+                           diagnosis="pending_settlement", explanation="T+1", transcript=transcript)
+    return (time.perf_counter() - started) / count * 1000
 
 
 def _redis_writes_ms(fsync: str, turns: int) -> dict:
@@ -81,16 +90,14 @@ def _redis_writes_ms(fsync: str, turns: int) -> dict:
     with append-only persistence and `appendfsync <fsync>`, its data beside make run's."""
     import os
 
-    from daozhang.tickets import TicketStore
+    from daozhang.wiring import blocking_redis, ticket_store
     from tests.redis_server import RedisServer  # the tests' own throwaway server
 
     data_home = Path(os.environ.get("DZ_REDIS_DIR") or Path.home() / ".local/share/daozhang/redis").parent
     data_home.mkdir(parents=True, exist_ok=True)
     server = RedisServer(["--appendonly", "yes", "--appendfsync", fsync], parent=data_home).start()
     try:
-        import redis
-
-        client = redis.Redis(host="127.0.0.1", port=server.port)
+        client = blocking_redis("tools", host="127.0.0.1", port=server.port)
         tracker = json.dumps({"events": [{"event": "user", "text": "昨天刷卡两千三没到账"}] * 120}).encode()
         started = time.perf_counter()
         for n in range(turns):
@@ -98,13 +105,8 @@ def _redis_writes_ms(fsync: str, turns: int) -> dict:
             client.set(f"tracker:rest:bench{n % 20}", tracker)
             client.delete("lock:rest:bench")
         turn_ms = (time.perf_counter() - started) / turns * 1000
-        store = TicketStore(redis.Redis(host="127.0.0.1", port=server.port, decode_responses=True), "bench")
-        started = time.perf_counter()
-        for n in range(turns // 4):
-            store.create(channel="rest", sender_id=f"b{n}", merchant_id="898310000000003",
-                         intent="payment_not_arrived", slots={"amount": "2300"}, adapter_results=[],
-                         diagnosis="pending_settlement", explanation="T+1", transcript=[])
-        ticket_ms = (time.perf_counter() - started) / (turns // 4) * 1000
+        ticket_ms = asyncio.run(_tickets_ms(ticket_store("tools", prefix="bench", host="127.0.0.1",
+                                                          port=server.port), turns // 4, []))
     finally:
         server.stop()
     return {"turn_ms": round(turn_ms, 3), "ticket_ms": round(ticket_ms, 3), "tracker_kb": len(tracker) // 1024}

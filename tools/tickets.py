@@ -12,6 +12,7 @@ every command says on stderr which Redis it read (stdout stays the answer, JSON 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from dataclasses import asdict
@@ -19,12 +20,8 @@ from typing import List, Optional
 
 import redis
 
-from daozhang.redis_config import redis_settings
 from daozhang.tickets import Ticket, TicketStore
-
-
-def _store() -> TicketStore:
-    return TicketStore.from_environment()
+from daozhang.wiring import redis_settings, ticket_store
 
 
 def _where() -> str:
@@ -57,18 +54,18 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     print(f"tickets in {_where()} (REDIS_HOST, REDIS_PORT, REDIS_DB)", file=sys.stderr)
     try:
-        return _run(args, _store())
+        return asyncio.run(_run(args, ticket_store("tools")))
     except redis.ConnectionError as error:
         print(f"cannot reach Redis at {_where()}: {error}", file=sys.stderr)
         return 2
 
 
-def _run(args: argparse.Namespace, store: TicketStore) -> int:
+async def _run(args: argparse.Namespace, store: TicketStore) -> int:
     if args.command == "list":
-        tickets = store.list(status=args.status, limit=args.limit)
+        tickets = await store.list(status=args.status, limit=args.limit)
         print("\n".join(_line(t) for t in tickets) if tickets else "no tickets")
         return 0
-    ticket = store.get(args.ticket_id)
+    ticket = await store.get(args.ticket_id)
     if ticket is None:
         print(f"no ticket {args.ticket_id}", file=sys.stderr)
         return 1
@@ -92,11 +89,11 @@ def _run(args: argparse.Namespace, store: TicketStore) -> int:
             print(f"处理结果：{ticket.resolution_note}")
         return 0
     if args.command == "claim":
-        ticket = store.claim(ticket.ticket_id, args.agent)
+        ticket = await store.claim(ticket.ticket_id, args.agent)
     elif args.command == "note":
-        ticket = store.add_note(ticket.ticket_id, args.agent, args.text)
+        ticket = await store.add_note(ticket.ticket_id, args.agent, args.text)
     else:
-        ticket = store.resolve(ticket.ticket_id, args.agent, args.text)
+        ticket = await store.resolve(ticket.ticket_id, args.agent, args.text)
     print(_line(ticket))
     return 0
 

@@ -1,5 +1,4 @@
-"""Transaction-status adapters: one async interface, chosen by configuration."""
+"""Transaction-status adapters: one async interface; daozhang.wiring picks one by configuration."""
 from daozhang.adapters.base import LookupUnavailable, TransactionStatusAdapter, with_timeout
-from daozhang.adapters.registry import adapter_from_environment
 
-__all__ = ["LookupUnavailable", "TransactionStatusAdapter", "adapter_from_environment", "with_timeout"]
+__all__ = ["LookupUnavailable", "TransactionStatusAdapter", "with_timeout"]

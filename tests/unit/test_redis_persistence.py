@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from daozhang.tickets import TicketStore
+from daozhang.wiring import ticket_store
+from tests.blocking import Blocking
 from tests.redis_server import _free_port
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "ensure_redis.sh"
@@ -51,16 +52,16 @@ def crash(data: Path) -> None:
     raise AssertionError(f"redis {pid} survived kill -9 for 6 s")
 
 
-def ticket(store: TicketStore):
+def ticket(store: Blocking):
     return store.create(channel="rest", sender_id="s", merchant_id="898310000000005", intent="payment_not_arrived",
                         slots={}, adapter_results=[], diagnosis=None, explanation=None, transcript=[])
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
-def test_tickets_and_turns_survive_a_crash_right_after_the_first_start(server, round_):
+def test_tickets_and_turns_survive_a_crash_right_after_the_first_start(server, round_, run):
     ensure, client, data = server
     assert "started" in ensure()
-    store = TicketStore(client, "p")
+    store = Blocking(ticket_store(prefix="p", host="127.0.0.1", port=client.connection_pool.connection_kwargs["port"]), run)
     first = ticket(store)  # the id the merchant is told
     client.set("p:tracker:rest:s", "a turn acknowledged")
     crash(data)

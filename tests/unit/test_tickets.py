@@ -1,22 +1,21 @@
 """Tickets against a real Redis server (the test session's own, tests/redis_server.py)."""
-import os
 import re
 import uuid
 
 import pytest
-import redis
 
-from daozhang.tickets import CLAIMED, RESOLVED, TicketStore
+from daozhang.tickets import CLAIMED, RESOLVED
+from daozhang.wiring import ticket_store
+from tests.blocking import Blocking
 
 
 @pytest.fixture
-def store():
-    client = redis.Redis(host=os.environ.get("REDIS_HOST", "localhost"),
-                         port=int(os.environ.get("REDIS_PORT", "6379")), db=8, decode_responses=True)
+def store(run):
     prefix = f"t{uuid.uuid4().hex[:8]}"
-    yield TicketStore(client, prefix)
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
+    store = Blocking(ticket_store(prefix=prefix, db=8), run)
+    yield store
+    for key in store.redis.keys(f"{prefix}:*"):
+        store.redis.delete(key)
 
 
 def new_ticket(store, **overrides):
@@ -42,7 +41,7 @@ def test_a_ticket_holds_every_field_and_masks_card_numbers(store):
     assert ticket.slots["amount"] == "3000" and ticket.adapter_results and ticket.explanation
     assert ticket.status == "open" and ticket.summary.startswith("商户898310000000005")
     assert "6222021234567894" not in str(ticket) and "7894" in ticket.transcript[0]["text"]
-    raw = "".join(store.redis.get(k) or "" for k in store.redis.scan_iter(f"{store.prefix}:ticket:*"))
+    raw = "".join(store.redis.get(k) or "" for k in store.redis.keys(f"{store.prefix}:ticket:*"))
     assert "6222021234567894" not in raw
 
 

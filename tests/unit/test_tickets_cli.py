@@ -2,24 +2,23 @@
 import os
 
 import pytest
-import redis
 
-from daozhang.tickets import TicketStore
+from daozhang.wiring import ticket_store
+from tests.blocking import Blocking
 from tools import tickets as cli
 
 
 @pytest.fixture
-def seeded(monkeypatch):
+def seeded(monkeypatch, run):
     monkeypatch.setenv("REDIS_DB", "7")
-    client = redis.Redis(host=os.environ.get("REDIS_HOST", "localhost"),
-                         port=int(os.environ.get("REDIS_PORT", "6379")), db=7, decode_responses=True)
-    client.flushdb()
-    ticket = TicketStore(client).create(
+    store = Blocking(ticket_store(), run)
+    store.redis.flushdb()
+    ticket = store.create(
         channel="rest", sender_id="cli", merchant_id="898310000000500", intent="payment_not_arrived",
         slots={"merchant_id": "898310000000500"}, adapter_results=[], diagnosis="lookup_unavailable",
         explanation="查询系统暂时连不上", transcript=[{"who": "merchant", "text": "钱没到账", "at": ""}])
     yield ticket
-    client.flushdb()
+    store.redis.flushdb()
 
 
 def test_list_show_claim_and_resolve(seeded, capsys):

@@ -1,10 +1,7 @@
 """Merchant verification against a real Redis server and the sandbox's merchants."""
-import asyncio
-import os
 import uuid
 
 import pytest
-import redis
 
 from daozhang.adapters.sandbox import SandboxAdapter
 from daozhang.verification import (
@@ -18,67 +15,66 @@ from daozhang.verification import (
     offered_check,
     verification_required,
 )
+from daozhang.wiring import redis_client
 
 MERCHANT = "898310000000002"   # settlement card 5566, registered phone 13800130002
 
 
 @pytest.fixture
-def verifier():
-    client = redis.Redis(host=os.environ.get("REDIS_HOST", "localhost"),
-                         port=int(os.environ.get("REDIS_PORT", "6379")), db=7, decode_responses=True)
+def verifier(run):
+    client = redis_client("state", db=7)
     prefix = f"v{uuid.uuid4().hex[:8]}"
     yield Verifier(client, SandboxAdapter(), prefix)
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
+
+    async def clean():
+        async for key in client.scan_iter(f"{prefix}:*"):
+            await client.delete(key)
+    run(clean())
 
 
-def run(coroutine):
-    return asyncio.run(coroutine)
-
-
-def test_the_card_tail_or_the_phone_tail_passes_and_the_pass_is_per_conversation(verifier):
-    verifier.ask("rest:a", MERCHANT)
+def test_the_card_tail_or_the_phone_tail_passes_and_the_pass_is_per_conversation(verifier, run):
+    run(verifier.ask("rest:a", MERCHANT))
     assert run(verifier.answer("rest:a", "5566")).result == PASSED
     assert run(verifier.is_verified("rest:a", MERCHANT))
     assert not run(verifier.is_verified("rest:b", MERCHANT))
     assert not run(verifier.is_verified("rest:a", "898310000000003"))
-    verifier.ask("rest:b", MERCHANT)
+    run(verifier.ask("rest:b", MERCHANT))
     assert run(verifier.answer("rest:b", "0002")).result == PASSED
 
 
-def test_three_failures_lock_the_merchant_for_every_sender(verifier):
+def test_three_failures_lock_the_merchant_for_every_sender(verifier, run):
     for sender, remaining in (("rest:x", 2), ("rest:y", 1)):
-        verifier.ask(sender, MERCHANT)
+        run(verifier.ask(sender, MERCHANT))
         result = run(verifier.answer(sender, "1234"))
         assert (result.result, result.remaining) == (FAILED, remaining)
-    verifier.ask("ivr:z", MERCHANT)
+    run(verifier.ask("ivr:z", MERCHANT))
     assert run(verifier.answer("ivr:z", "9999")).result == LOCKED
-    assert verifier.locked(MERCHANT)
-    verifier.ask("rest:owner", MERCHANT)
+    assert run(verifier.locked(MERCHANT))
+    run(verifier.ask("rest:owner", MERCHANT))
     assert run(verifier.answer("rest:owner", "5566")).result == LOCKED  # even the right answer, until it expires
-    assert 0 < verifier.redis.ttl(f"{verifier.prefix}:verify:lock:{MERCHANT}") <= 30 * 60
+    assert 0 < run(verifier.redis.ttl(f"{verifier.prefix}:verify:lock:{MERCHANT}")) <= 30 * 60
 
 
-def test_a_wechat_pass_binds_the_openid_until_it_is_unbound(verifier):
-    verifier.ask("wechat:oABC", MERCHANT)
+def test_a_wechat_pass_binds_the_openid_until_it_is_unbound(verifier, run):
+    run(verifier.ask("wechat:oABC", MERCHANT))
     run(verifier.answer("wechat:oABC", "5566"))
-    verifier.redis.delete(f"{verifier.prefix}:verify:passed:wechat:oABC")  # a later day: the check has expired
+    run(verifier.redis.delete(f"{verifier.prefix}:verify:passed:wechat:oABC"))  # a later day: the check has expired
     assert run(verifier.is_verified("wechat:oABC", MERCHANT))
-    assert verifier.unbind("wechat:oABC")
+    assert run(verifier.unbind("wechat:oABC"))
     assert not run(verifier.is_verified("wechat:oABC", MERCHANT))
-    assert not verifier.unbind("wechat:oABC")
+    assert not run(verifier.unbind("wechat:oABC"))
 
 
-def test_a_caller_from_the_registered_phone_is_verified_and_the_number_is_never_stored(verifier):
-    verifier.note_caller("ivr:call-1", "+86 138 0013 0002")
+def test_a_caller_from_the_registered_phone_is_verified_and_the_number_is_never_stored(verifier, run):
+    run(verifier.note_caller("ivr:call-1", "+86 138 0013 0002"))
     assert run(verifier.is_verified("ivr:call-1", MERCHANT))
-    verifier.note_caller("ivr:call-2", "13912345678")
+    run(verifier.note_caller("ivr:call-2", "13912345678"))
     assert not run(verifier.is_verified("ivr:call-2", MERCHANT))
-    stored = " ".join(str(verifier.redis.get(k)) for k in verifier.redis.scan_iter(f"{verifier.prefix}:*"))
+    stored = " ".join(str(run(verifier.redis.get(k))) for k in run(verifier.redis.keys(f"{verifier.prefix}:*")))
     assert "13800130002" not in stored and "13912345678" not in stored
 
 
-def test_a_trusted_integration_vouches_for_its_merchant_only(verifier):
+def test_a_trusted_integration_vouches_for_its_merchant_only(verifier, run):
     assert run(verifier.is_verified("rest:app", MERCHANT, trusted=MERCHANT))
     assert not run(verifier.is_verified("rest:app", MERCHANT, trusted="898310000000003"))
 
@@ -99,12 +95,12 @@ def test_what_is_stored_of_an_answer_has_no_digit_left():
     assert mask_answer("卡号后四位是 ２ ２ ９ ０") == "卡号后四位是 * * * *"  # the 四 of 后四位 stays
 
 
-def test_a_check_given_unasked_is_masked_and_passes_only_when_right(verifier):
+def test_a_check_given_unasked_is_masked_and_passes_only_when_right(verifier, run):
     digits, masked = offered_check("商户号898310000000002 结算卡尾号5566 昨天的钱没到")
     assert digits == "5566" and masked == "商户号898310000000002 结算卡尾号**** 昨天的钱没到"
     assert offered_check("顾客的卡尾号1234") is None  # a card tail that is not the settlement card's
     assert not run(verifier.offer("rest:u", MERCHANT, "1234"))
-    assert not verifier.redis.exists(f"{verifier.prefix}:verify:fails:{MERCHANT}")  # never counted
+    assert not run(verifier.redis.exists(f"{verifier.prefix}:verify:fails:{MERCHANT}"))  # never counted
     assert run(verifier.offer("rest:u", MERCHANT, "5566")) and run(verifier.is_verified("rest:u", MERCHANT))
 
 

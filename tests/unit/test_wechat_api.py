@@ -8,10 +8,9 @@ import asyncio
 import uuid
 
 import pytest
-from redis.asyncio import Redis
 
 from channels.wechat_api import CustomerService, KeptMessages, SharedAccessToken
-from daozhang.redis_config import redis_settings
+from daozhang.wiring import redis_client
 from tests.fake_wechat_api import FakeWeChatApi
 
 APP_ID, SECRET = "wx0123456789abcdef", "app-secret"
@@ -28,8 +27,8 @@ def two_processes(fake_api):
     """The clients two processes of a fresh account (no token in Redis yet) would have."""
     fake_api.app_id = f"wx{uuid.uuid4().hex[:16]}"
     return [CustomerService(fake_api.url, SharedAccessToken(fake_api.url, fake_api.app_id, SECRET,
-                                                            Redis(**redis_settings())),
-                            KeptMessages(Redis(**redis_settings())), retry_wait=0.01)
+                                                            redis_client("wechat")),
+                            KeptMessages(redis_client("wechat")), retry_wait=0.01)
             for _ in range(2)]
 
 

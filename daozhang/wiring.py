@@ -1,0 +1,104 @@
+"""The composition root: the one place that builds the backend adapter, the verifier,
+the ticket store and the Redis clients.
+
+Actions, channels and tools take them from here, so a process has one adapter
+(one sandbox, loaded once), one verifier and one ticket store, and every Redis
+client gets the timeouts of its role (`redis_clients` in limits.yml) and the
+one key prefix.
+
+The rule for Redis: async code awaits the async clients made here, never a
+blocking call on the event loop. The core's stores are async for that reason;
+the command-line tools run them with `asyncio.run`. The only blocking clients
+are those `blocking_redis` makes for tools that time Rasa's own (blocking) stores.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Any, Dict, Optional
+
+import redis
+import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry as AsyncRetry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.retry import Retry
+
+from daozhang.adapters.base import TransactionStatusAdapter, with_timeout
+from daozhang.adapters.sandbox import SandboxAdapter
+from daozhang.resources import load_yaml
+from daozhang.tickets import TicketStore
+from daozhang.verification import Verifier
+
+KEY_PREFIX = "daozhang"
+ADAPTERS = {"sandbox": SandboxAdapter}
+DEFAULT_LOOKUP_TIMEOUT_SECONDS = 3.0
+
+
+def redis_key(*parts: str) -> str:
+    """A Redis key of ours: `daozhang:<part>:<part>…`."""
+    return ":".join((KEY_PREFIX, *parts))
+
+
+def redis_settings(host: Optional[str] = None, port: Any = None, db: Any = None) -> Dict[str, Any]:
+    """Where Redis is: REDIS_HOST (localhost), REDIS_PORT (6379), REDIS_DB (0), REDIS_PASSWORD
+    (none); explicit values win. One reading for Rasa's stores, the clients below and the tools."""
+    return {
+        "host": host or os.environ.get("REDIS_HOST", "localhost"),
+        "port": int(port or os.environ.get("REDIS_PORT", "6379")),
+        "db": int(db if db is not None else os.environ.get("REDIS_DB", "0")),
+        "password": os.environ.get("REDIS_PASSWORD") or None,
+    }
+
+
+def _role(role: str, retry: type) -> Dict[str, Any]:
+    """The client settings of `role`: its timeouts, text or bytes, and one more try on a
+    connection Redis closed (a restarted server), as the blocking client does by itself."""
+    found = load_yaml("limits.yml")["redis_clients"][role]
+    seconds = float(found["timeout_seconds"])
+    return {"socket_timeout": seconds, "socket_connect_timeout": seconds,
+            "decode_responses": bool(found.get("text", True)),
+            "retry": retry(NoBackoff(), 1), "retry_on_error": [RedisConnectionError]}
+
+
+def redis_client(role: str, **where: Any) -> aioredis.Redis:
+    """A new async client for `role` (a row of `redis_clients`), at `where` or the environment's Redis.
+    Its connections are made on first use, inside the event loop that uses it."""
+    return aioredis.Redis(**redis_settings(**where), **_role(role, AsyncRetry))
+
+
+@lru_cache(maxsize=None)
+def shared_redis(role: str) -> aioredis.Redis:
+    """The process's async client for `role`; every caller of the role shares its pool."""
+    return redis_client(role)
+
+
+def blocking_redis(role: str, **where: Any) -> redis.Redis:
+    """A blocking client, for tools that run outside any event loop."""
+    return redis.Redis(**redis_settings(**where), **_role(role, Retry))
+
+
+@lru_cache(maxsize=1)
+def adapter() -> TransactionStatusAdapter:
+    """The backend `DZ_ADAPTER` names (sandbox), guarded by `DZ_LOOKUP_TIMEOUT` seconds (3)."""
+    name = os.environ.get("DZ_ADAPTER", "sandbox")
+    if name not in ADAPTERS:
+        raise ValueError(f"DZ_ADAPTER={name!r} is not one of {sorted(ADAPTERS)}")
+    seconds = float(os.environ.get("DZ_LOOKUP_TIMEOUT", DEFAULT_LOOKUP_TIMEOUT_SECONDS))
+    return with_timeout(ADAPTERS[name](), seconds)
+
+
+@lru_cache(maxsize=1)
+def verifier() -> Verifier:
+    return Verifier(shared_redis("state"), adapter(), KEY_PREFIX)
+
+
+def ticket_store(role: str = "state", prefix: str = KEY_PREFIX, **where: Any) -> TicketStore:
+    """A ticket store with a client of its own (the command line, the bench's own Redis)."""
+    return TicketStore(redis_client(role, **where), prefix)
+
+
+@lru_cache(maxsize=1)
+def tickets() -> TicketStore:
+    """The process's ticket store."""
+    return TicketStore(shared_redis("state"), KEY_PREFIX)
