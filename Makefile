@@ -46,7 +46,7 @@ redis-installed:
 # The web widget's chat page (web/): `npm ci` when the lock file changed, a build when the
 # sources changed, into the ignored web/dist/ that the Rasa server serves.
 .PHONY: web chromium-installed screenshots
-WEB_SOURCES := web/index.html web/vite.config.js $(shell find web/src -type f 2>/dev/null)
+WEB_SOURCES := web/index.html web/vite.config.js web/src/wording.json $(shell find web/src -type f 2>/dev/null)
 
 web: web/dist/.built
 
@@ -54,6 +54,10 @@ web/node_modules/.installed: web/package.json web/package-lock.json web/.npmrc
 	@command -v npm >/dev/null || { echo "web: npm is missing; install Node.js 20.19+ to build the chat page"; exit 1; }
 	@cd web && npm ci > ../.run/web.log 2>&1 || { tail -n 20 ../.run/web.log; exit 1; }
 	@touch $@
+
+# The page's lines come from the one wording catalogue.
+web/src/wording.json: daozhang/data/wording.yml tools/web_wording.py $(VENV)/.installed
+	$(PY) -m tools.web_wording > $@
 
 web/dist/.built: web/node_modules/.installed $(WEB_SOURCES)
 	@cd web && npm run build > ../.run/web.log 2>&1 || { tail -n 30 ../.run/web.log; exit 1; }
@@ -101,4 +105,4 @@ bench: venv redis model
 	$(PY) -m tools.bench --model "$$($(PY) -m tools.train 2>/dev/null)"
 
 clean:
-	rm -rf models .run results/tmp web/dist web/node_modules
+	rm -rf models .run results/tmp web/dist web/node_modules web/src/wording.json

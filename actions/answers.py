@@ -1,33 +1,27 @@
 """Yes and no: what they mean depends on the question the bot asked last."""
 from __future__ import annotations
 
-from typing import Optional, Text
+from typing import Text
 
 from rasa_sdk.events import SlotSet
 
-from actions.case import conclude, details_of_another_merchant
-from actions.common import (
-    Awaiting,
-    SafeAction,
-    create_ticket,
-    handed_over,
-    latest_entities,
-    latest_intent,
-    ticket_created_message,
-)
-from actions.triage import ask_which_problem, policy
-from daozhang import diagnosis as dx
-from daozhang.resources import load_yaml, reply
+from actions.awaiting import Awaiting
+from actions.case import details_of_another_merchant
+from actions.clarifying import ask_which_problem, policy
+from actions.conclusion import conclude
+from actions.handoff import hand_over
+from actions.safe_action import SafeAction
+from actions.tracker_reading import latest_entities, latest_intent, latest_text
+from daozhang.diagnosis import ticket_offer
+from daozhang.lexicon import listens_for
+from daozhang.resources import reply
 
 CORRECTABLE = ("merchant_id", "txn_date", "amount", "payment_channel")
 
 
-def says_solved(text: Optional[str]) -> bool:
+def says_solved(text: str) -> bool:
     """解决了 / 钱到了 — and not 还没解决."""
-    words = load_yaml("wording.yml")
-    plain = text or ""
-    return (any(w in plain for w in words["solved_words"])
-            and not any(w in plain for w in words["not_solved_words"]))
+    return any(w in text for w in listens_for("solved")) and not any(w in text for w in listens_for("not_solved"))
 
 
 class ActionAnswerYesNo(SafeAction):
@@ -47,23 +41,21 @@ class ActionAnswerYesNo(SafeAction):
             forgotten = details_of_another_merchant(tracker)
             tracker.slots.update(forgotten)
             return [SlotSet(k, v) for k, v in forgotten.items()] + await conclude(dispatcher, tracker)
-        if awaiting in (None, Awaiting.SOLVED, Awaiting.TICKET) and says_solved(tracker.latest_message.get("text")):
+        if awaiting in (None, Awaiting.SOLVED, Awaiting.TICKET) and says_solved(latest_text(tracker)):
             dispatcher.utter_message(text=reply("glad_solved"))  # 解决了 never opens a ticket
             return [SlotSet("awaiting", None)]
         if awaiting == Awaiting.SOLVED:
             if yes:
                 dispatcher.utter_message(text=reply("glad_solved"))
                 return [SlotSet("awaiting", None)]
-            dispatcher.utter_message(text=reply("sorry_not_solved") + dx.ticket_offer())
+            dispatcher.utter_message(text=reply("sorry_not_solved") + ticket_offer())
             return [SlotSet("awaiting", Awaiting.TICKET)]
         if awaiting in (Awaiting.TICKET, Awaiting.HUMAN):
             if yes:
-                ticket = await create_ticket(tracker)
-                dispatcher.utter_message(text=ticket_created_message(ticket))
-                return handed_over(ticket)
+                return await hand_over(dispatcher, tracker)
             dispatcher.utter_message(text=reply("no_ticket"))
             return [SlotSet("awaiting", None)]
-        if awaiting is None and policy().speaks_of_takings(tracker.latest_message.get("text") or ""):
+        if awaiting is None and policy().speaks_of_takings(latest_text(tracker)):
             return ask_which_problem(dispatcher, tracker)  # "货款有问题" read as a bare "yes"
         dispatcher.utter_message(text=reply("anything_else"))
         return []

@@ -1,14 +1,15 @@
-"""Not understood: ask which problem when ours is plausible; else ask again once, then offer a person."""
+"""Not understood: answer in context or ask which problem when ours is plausible; else ask again once,
+then offer a person."""
 from __future__ import annotations
 
 from typing import Text
 
 from rasa_sdk.events import SlotSet
 
-from actions.case import answer_in_case
-from actions.common import Awaiting, SafeAction
-from actions.handoff import ActionTicketStatus, typed_ticket_id
-from actions.triage import ask_which_problem, may_be_ours, unhelped_in_a_row
+from actions.awaiting import Awaiting
+from actions.clarifying import unhelped_in_a_row
+from actions.context import in_context
+from actions.safe_action import SafeAction
 from daozhang.resources import reply
 
 
@@ -19,14 +20,9 @@ class ActionFallback(SafeAction):
         return "action_fallback"
 
     async def act(self, dispatcher, tracker, domain):
-        if typed_ticket_id(tracker.latest_message.get("text") or ""):  # ho20261129 0001 on its own
-            return await ActionTicketStatus().act(dispatcher, tracker, domain)
-        if not tracker.active_loop.get("name"):  # no case form open
-            in_case = await answer_in_case(dispatcher, tracker)  # 我记错了，是昨天下午
-            if in_case is not None:
-                return in_case
-            if may_be_ours(tracker):
-                return ask_which_problem(dispatcher, tracker)
+        answered = await in_context(dispatcher, tracker)  # ho20261129 0001 / 我记错了，是昨天下午
+        if answered is not None:
+            return answered
         if unhelped_in_a_row(tracker) >= 2:
             dispatcher.utter_message(text=reply("not_understood_again"))
             return [SlotSet("awaiting", Awaiting.HUMAN)]

@@ -7,10 +7,10 @@ from typing import Any, Dict, List, Mapping, Optional, Text
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import SafeAction, latest_entities
+from actions.safe_action import SafeAction
+from actions.tracker_reading import latest_entities
 from daozhang import money
-from daozhang.diagnosis import CHANNEL_LABELS
-from daozhang.resources import reply
+from daozhang.resources import reply, wording
 
 
 def fee_reply(dispatcher: CollectingDispatcher, entities: Mapping[str, str],
@@ -24,7 +24,9 @@ def fee_reply(dispatcher: CollectingDispatcher, entities: Mapping[str, str],
         amount = None
     channel = entities.get("payment_channel") or channel
     if amount:
-        options = [(CHANNEL_LABELS[channel], channel)] if channel else [("刷卡", "card"), ("扫码", "wechat")]
+        labels = wording("channels")
+        # No channel named: the card rate and the QR rate (one for every QR code)
+        options = [(labels[channel], channel)] if channel else [(labels["card"], "card"), (labels["qr"], "wechat")]
         for label, name in options:
             lines.append(reply("fee_for_amount", label=label, amount=money.yuan(amount),
                                fee=money.yuan(money.fee(amount, name)),

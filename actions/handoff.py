@@ -1,24 +1,52 @@
-"""A person takes over: create the ticket; answer questions about earlier tickets."""
+"""A person takes over: the ticket with everything collected; what became of earlier tickets.
+
+A handover tells the channel so in the message itself (`daozhang.conversation.HANDOFF`:
+the ticket and its priority), so the hotline can transfer the call without reading
+any store.
+"""
 from __future__ import annotations
 
-import re
-from typing import Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import Awaiting, SafeAction, create_ticket, handed_over, ticket_created_message
-from daozhang.resources import load_yaml, reply
-from daozhang.tickets import RESOLVED, Ticket
+from actions.awaiting import Awaiting
+from actions.safe_action import SafeAction
+from actions.tracker_reading import latest_intent, latest_text, transcript
+from daozhang.conversation import HANDOFF
+from daozhang.masking import mask_text
+from daozhang.resources import reply, wording
+from daozhang.tickets import RESOLVED, Ticket, find_ticket_id
 from daozhang.wiring import tickets
 
-# HO20261129-0001 as the merchant types it: any case, with or without the hyphen or spaces.
-TICKET_ID = re.compile(r"H\s*O\s*-?\s*(\d{8})\s*-?\s*(\d{4})(?!\d)", re.IGNORECASE)
+Events = List[Dict[Text, Any]]
+CASE_FACTS = ("merchant_id", "amount", "txn_date", "payment_channel", "error_code", "problem")
 
 
-def typed_ticket_id(text: str) -> Optional[str]:
-    """The ticket id in the merchant's words, written as the store writes it."""
-    found = TICKET_ID.search(text or "")
-    return f"HO{found.group(1)}-{found.group(2)}" if found else None
+async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, said_first: str = "") -> Events:
+    """A ticket with everything the conversation collected (and `said_first`, said with its id)."""
+    turns = transcript(tracker)
+    if said_first:
+        turns.append({"who": "bot", "text": mask_text(said_first), "at": ""})
+    lookup = tracker.get_slot("lookup")
+    slots = {name: tracker.get_slot(name) for name in CASE_FACTS}
+    ticket = await tickets().create(
+        channel=tracker.get_latest_input_channel() or "rest", sender_id=tracker.sender_id,
+        merchant_id=tracker.get_slot("merchant_id"),
+        intent=tracker.get_slot("problem") or latest_intent(tracker),
+        slots={k: v for k, v in slots.items() if v is not None},
+        adapter_results=[lookup] if lookup else [], diagnosis=tracker.get_slot("diagnosis"),
+        explanation=tracker.get_slot("explanation"), transcript=turns)
+    return _handed_over(dispatcher, ticket, "\n".join(filter(None, (said_first, reply(
+        "ticket_created", ticket_id=ticket.ticket_id)))))
+
+
+def _handed_over(dispatcher: CollectingDispatcher, ticket: Ticket, text: str) -> Events:
+    dispatcher.utter_message(text=text, json_message={
+        HANDOFF: {"ticket": ticket.ticket_id, "priority": ticket.priority}})
+    return [SlotSet("handoff_ticket", ticket.ticket_id), SlotSet("awaiting", None)]
 
 
 class ActionHandOver(SafeAction):
@@ -30,20 +58,36 @@ class ActionHandOver(SafeAction):
     async def act(self, dispatcher, tracker, domain):
         ticket = await _open_ticket_of_this_case(tracker)
         if ticket is None:
-            ticket = await create_ticket(tracker)
-            dispatcher.utter_message(text=ticket_created_message(ticket))
-        else:  # 转人工 after the automatic ticket: the same case, the same ticket
-            dispatcher.utter_message(text=reply("ticket_exists", ticket_id=ticket.ticket_id))
-        return handed_over(ticket)
+            return await hand_over(dispatcher, tracker)
+        # 转人工 after the automatic ticket: the same case, the same ticket
+        return _handed_over(dispatcher, ticket, reply("ticket_exists", ticket_id=ticket.ticket_id))
 
 
-async def _open_ticket_of_this_case(tracker) -> Optional[Ticket]:
+async def _open_ticket_of_this_case(tracker: Tracker) -> Optional[Ticket]:
     """The ticket this case already has (the slot is cleared when a new case starts), if still open."""
     ticket_id = tracker.get_slot("handoff_ticket")
     ticket = await tickets().get(ticket_id) if ticket_id else None
     if ticket is None or ticket.sender_id != tracker.sender_id or ticket.status == RESOLVED:
         return None
     return ticket
+
+
+async def ticket_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    """The status of the ticket the merchant named (or their latest), and its resolution once resolved."""
+    named = find_ticket_id(latest_text(tracker))
+    ticket = await (tickets().get(named) if named else tickets().latest_for_sender(tracker.sender_id))
+    if ticket is not None and ticket.sender_id != tracker.sender_id:
+        ticket = None  # another conversation's ticket: not shown, not even that it exists
+    if ticket is None:
+        asked = reply("ticket_named", ticket_id=named) if named else reply("ticket_yours")
+        dispatcher.utter_message(text=reply("ticket_not_found", asked=asked))
+        return [SlotSet("awaiting", Awaiting.TICKET)]
+    text = reply("ticket_status", ticket_id=ticket.ticket_id, day=ticket.created_at[:10],
+                 status=wording("ticket_status")[ticket.status])
+    if ticket.status == RESOLVED and ticket.resolution_note:
+        text += reply("ticket_resolution", note=ticket.resolution_note)
+    dispatcher.utter_message(text=text)
+    return [SlotSet("handoff_ticket", ticket.ticket_id)]
 
 
 class ActionTicketStatus(SafeAction):
@@ -53,18 +97,4 @@ class ActionTicketStatus(SafeAction):
         return "action_ticket_status"
 
     async def act(self, dispatcher, tracker, domain):
-        store = tickets()
-        named = typed_ticket_id(tracker.latest_message.get("text") or "")
-        ticket = await (store.get(named) if named else store.latest_for_sender(tracker.sender_id))
-        if ticket is not None and ticket.sender_id != tracker.sender_id:
-            ticket = None  # another conversation's ticket: not shown, not even that it exists
-        if ticket is None:
-            asked = f"工单 {named}" if named else "您的工单"
-            dispatcher.utter_message(text=reply("ticket_not_found", asked=asked))
-            return [SlotSet("awaiting", Awaiting.TICKET)]
-        text = reply("ticket_status", ticket_id=ticket.ticket_id, day=ticket.created_at[:10],
-                     status=load_yaml("wording.yml")["ticket_status"][ticket.status])
-        if ticket.status == "resolved" and ticket.resolution_note:
-            text += reply("ticket_resolution", note=ticket.resolution_note)
-        dispatcher.utter_message(text=text)
-        return [SlotSet("handoff_ticket", ticket.ticket_id)]
+        return await ticket_status(dispatcher, tracker)

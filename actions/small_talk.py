@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Text
 
-from actions.common import SafeAction, latest_intent
+from actions.safe_action import SafeAction
+from actions.tracker_reading import latest_intent
+from daozhang.conversation import CLOSING
 from daozhang.resources import reply
 
 # intent → reply; while the merchant id is asked for, some answers only lead back to it.
@@ -23,5 +25,8 @@ class ActionSmallTalk(SafeAction):
         intent = latest_intent(tracker)
         in_form = tracker.active_loop.get("name") == "case_form"
         key = (SAY_IN_CASE_FORM.get(intent) if in_form else None) or SAY.get(intent, "anything_else")
-        dispatcher.utter_message(text=reply(key))
+        if intent == "goodbye":  # the channel may end the conversation (the hotline hangs up)
+            dispatcher.utter_message(text=reply(key), json_message={CLOSING: True})
+        else:
+            dispatcher.utter_message(text=reply(key))
         return []

@@ -6,9 +6,11 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.case import answer_in_case
-from actions.common import Awaiting, SafeAction, latest_entities
-from daozhang import diagnosis as dx
+from actions.awaiting import Awaiting
+from actions.context import in_context
+from actions.safe_action import SafeAction
+from actions.tracker_reading import latest_entities, latest_text
+from daozhang.diagnosis import ticket_offer
 from daozhang.resources import reply
 from daozhang.terminal import code_in_answer, guidance
 
@@ -39,18 +41,18 @@ class ActionTerminalGuidance(SafeAction):
         return "action_terminal_guidance"
 
     async def act(self, dispatcher, tracker, domain):
-        text = tracker.latest_message.get("text") or ""
+        text = latest_text(tracker)
         if tracker.get_slot("awaiting") == Awaiting.ERROR_CODE:  # the answer to "which code?"
             # The rule that brought us here held while `awaiting` was "error_code": this says what runs next.
             code = latest_entities(tracker).get("error_code") or code_in_answer(text)
             found = guidance(code, text)
             if not (code or found.meaning or found.advice):  # nothing recognisable: a person, not a loop
-                dispatcher.utter_message(text=reply("error_code_not_recognised") + dx.ticket_offer())
+                dispatcher.utter_message(text=reply("error_code_not_recognised") + ticket_offer())
                 return [SlotSet("awaiting", Awaiting.TICKET), FollowupAction("action_listen")]
             return terminal_reply(dispatcher, code, text) + [SlotSet("error_code", code),
                                                             FollowupAction("action_listen")]
         if "error_code" not in latest_entities(tracker):
-            in_case = await answer_in_case(dispatcher, tracker)  # 机器当时显示超时, after 冲正
+            in_case = await in_context(dispatcher, tracker, may_ask=False)  # 机器当时显示超时, after 冲正
             if in_case is not None:
                 return in_case
         return terminal_reply(dispatcher, tracker.get_slot("error_code"), text)

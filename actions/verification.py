@@ -12,23 +12,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import Awaiting, latest_metadata
+from actions.awaiting import Awaiting
+from actions.tracker_reading import check_result, vouched_merchant
 from daozhang.adapters.base import LookupUnavailable
 from daozhang.resources import reply
 from daozhang.verification import FAILED, LOCKED, PASSED, UNAVAILABLE, verification_required
 from daozhang.wiring import adapter, verifier
 
 logger = logging.getLogger(__name__)
-
-TRUSTED = "verified_merchant_id"  # set only by an authenticated integration (channels/masked_rest.py)
-
-
-def _trusted_merchant(tracker: Tracker) -> Optional[str]:
-    for event in reversed(tracker.events):
-        if event.get("event") == "user" and (event.get("metadata") or {}).get(TRUSTED):
-            return event["metadata"][TRUSTED]
-    return None
-
 
 async def verification_gate(dispatcher: CollectingDispatcher, tracker: Tracker,
                             merchant_id: str) -> Optional[List[Dict[Text, Any]]]:
@@ -37,9 +28,9 @@ async def verification_gate(dispatcher: CollectingDispatcher, tracker: Tracker,
         return None
     checks = verifier()
     conversation = tracker.sender_id
-    result = (latest_metadata(tracker).get("verification") or {})
+    result = check_result(tracker)
     try:
-        if await checks.is_verified(conversation, merchant_id, _trusted_merchant(tracker)):
+        if await checks.is_verified(conversation, merchant_id, vouched_merchant(tracker)):
             if result.get("result") == PASSED:
                 dispatcher.utter_message(text=reply("verify_passed"))
             return None

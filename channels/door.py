@@ -32,6 +32,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from channels.verification_step import verification_step
+from daozhang.conversation import SIGNALS, conversation_id
 from daozhang.masking import mask
 from daozhang.resources import load_yaml, reply
 from daozhang.wiring import redis_key, shared_redis
@@ -76,19 +77,14 @@ async def within_burst_limit(conversation: str) -> bool:
     return count <= limit
 
 
-def conversation_id(channel: str, sender: str) -> str:
-    """The conversation a channel's sender talks in: `<channel>:<sender>`."""
-    prefix = f"{channel}:"
-    return sender if sender.startswith(prefix) else prefix + sender
-
-
 def clean(text: Optional[str]) -> str:
     """The text without control or invisible characters (nor lone surrogates), in NFC form."""
     return unicodedata.normalize("NFC", _CONTROL.sub("", text or "")).strip()
 
 
 class CountingOutput(OutputChannel):
-    """Forwards to the channel's own output, to the channel's own recipient, counting what is said.
+    """Forwards to the channel's own output, to the channel's own recipient, counting what is said
+    and keeping the bot's signals (a handover, a goodbye) for the channel, off the messages.
 
     Rasa addresses replies to the (prefixed) conversation id; the channel's
     output still gets the id it knows (a socket room, an OpenID).
@@ -98,11 +94,21 @@ class CountingOutput(OutputChannel):
         self.inner = inner
         self.recipient = recipient
         self.count = 0
+        self.signals: Dict[str, Any] = {}
 
     def name(self) -> Text:  # type: ignore[override]
         return self.inner.name()
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        custom = message.get("custom")
+        if isinstance(custom, dict) and any(signal in custom for signal in SIGNALS):
+            self.signals.update({k: v for k, v in custom.items() if k in SIGNALS})
+            rest = {k: v for k, v in custom.items() if k not in SIGNALS}
+            message = {k: v for k, v in message.items() if k != "custom"}
+            if rest:
+                message["custom"] = rest
+            if not any(message.get(part) for part in ("text", "buttons", "image", "custom", "attachment")):
+                return  # a signal and nothing to say
         self.count += 1
         await self.inner.send_response(self.recipient, message)
 
@@ -110,18 +116,18 @@ class CountingOutput(OutputChannel):
         await self.send_response(recipient_id, {"text": text, **kwargs})
 
 
-async def admit(message: UserMessage, on_new_message: OnNewMessage) -> None:
-    """Clean, cap and mask the message, then let Rasa answer it in time."""
+async def admit(message: UserMessage, on_new_message: OnNewMessage) -> CountingOutput:
+    """Clean, cap and mask the message, then let Rasa answer it in time; what was said and signalled."""
     output = CountingOutput(message.output_channel, message.sender_id)
     message.output_channel = output
     message.sender_id = conversation_id(message.input_channel or "rest", message.sender_id)
     if not await within_burst_limit(message.sender_id):
         await output.send_text_message(message.sender_id, reply("too_fast"))
-        return
+        return output
     text = clean(message.text)
     if not text:
         await output.send_text_message(message.sender_id, reply("empty_message"))
-        return
+        return output
     if len(text) > max_message_chars():
         text = text[:max_message_chars()]
         await output.send_text_message(message.sender_id, reply("message_cut", limit=max_message_chars()))
@@ -132,8 +138,9 @@ async def admit(message: UserMessage, on_new_message: OnNewMessage) -> None:
     message.text, answered = await verification_step(message.sender_id, masked.text, message.metadata)
     if answered:
         await output.send_text_message(message.sender_id, answered)
-        return
+        return output
     await answer_in_time(on_new_message, message, output)
+    return output
 
 
 async def answer_in_time(on_new_message: OnNewMessage, message: UserMessage, output: CountingOutput) -> None:

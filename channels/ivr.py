@@ -23,24 +23,23 @@ import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 
 from channels.auth import bearer_refusal
 from channels.body_limit import cap_request_bodies
-from channels.door import admit, conversation_id
+from channels.door import admit
 from channels.ivr_call import BadTurn, CallMemory, IvrTurn
 from channels.verification_step import note_caller
+from daozhang.conversation import CLOSING, HANDOFF, conversation_id
 from daozhang.masking import mask_phone
 from daozhang.resources import load_yaml, reply
 from daozhang.speech import for_the_ear, ssml
-from daozhang.wiring import shared_redis, tickets
+from daozhang.wiring import shared_redis
 
 logger = logging.getLogger(__name__)
 
 REQUEST_HUMAN = "/request_human"
-LOOKS_A_TICKET_UP = ("action_ticket_status",)  # sets handoff_ticket to show a ticket, hands nothing over
 
 
 class IvrInput(InputChannel):
@@ -82,11 +81,11 @@ class IvrInput(InputChannel):
             except BadTurn as error:
                 return response.json({"error": str(error)}, status=400)
             memory = CallMemory(shared_redis("state"), turn.call_id, int(self.settings["call_state_ttl_seconds"]))
-            return response.json(await self._answer(turn, memory, request, on_new_message))
+            return response.json(await self._answer(turn, memory, on_new_message))
 
         return cap_request_bodies(hotline)
 
-    async def _answer(self, turn: IvrTurn, memory: CallMemory, request: Request,
+    async def _answer(self, turn: IvrTurn, memory: CallMemory,
                       on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Dict[str, Any]:
         keypad = self.settings["keypad"]
         keys = turn.dtmf.rstrip("#")
@@ -105,32 +104,31 @@ class IvrInput(InputChannel):
                 lines.append(reply("ivr_keypad_offer"))
             return spoken(lines)
         await memory.clear_turn()
-        answer, choices = await self._bot_turn(turn, text, request, on_new_message)
+        answer, choices = await self._bot_turn(turn, text, on_new_message)
         await memory.remember_answer(answer, choices)
         return answer
 
-    async def _bot_turn(self, turn: IvrTurn, text: str, request: Request,
+    async def _bot_turn(self, turn: IvrTurn, text: str,
                         on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Tuple[Dict[str, Any], List[str]]:
         """The answer for the ear, and the payloads of the choices it offers on the keypad."""
-        conversation = conversation_id(self.name(), turn.call_id)
         collector = CollectingOutputChannel()
         metadata = {"caller": mask_phone(turn.caller)} if turn.caller else {}
         if turn.caller:  # calling from the registered phone verifies the merchant
-            await note_caller(conversation, turn.caller)
-        await admit(UserMessage(text, collector, turn.call_id, input_channel=self.name(), metadata=metadata),
-                    on_new_message)
+            await note_caller(conversation_id(self.name(), turn.call_id), turn.caller)
+        said = await admit(UserMessage(text, collector, turn.call_id, input_channel=self.name(), metadata=metadata),
+                           on_new_message)
         lines = [m["text"] for m in collector.messages if m.get("text")]
         buttons = next((m["buttons"] for m in reversed(collector.messages) if m.get("buttons")), [])
         if buttons:
-            lines.append(keypad_choices(lines[-1] if lines else "", buttons))
-        handed_to, intent = await _outcome_of_turn(request, conversation)
-        ticket = await _ticket(handed_to) if handed_to else None
-        if ticket is not None:
+            lines.append(keypad_choices(buttons))
+        handoff = said.signals.get(HANDOFF)
+        if handoff:
             queues = self.settings["queues"]
             answer = spoken(lines + [reply("ivr_transfer")])  # the call goes to a person now, not a callback
             answer["action"] = "transfer"
-            answer["transfer"] = {"queue": queues.get(ticket.priority, queues["normal"]), "ticket": ticket.ticket_id}
-        elif intent == "goodbye" or any(word in text for word in self.settings["goodbye_words"]):
+            answer["transfer"] = {"queue": queues.get(handoff.get("priority"), queues["normal"]),
+                                  "ticket": handoff.get("ticket")}
+        elif said.signals.get(CLOSING) or any(word in text for word in self.settings["goodbye_words"]):
             answer = spoken(closing(lines))
             answer["action"] = "hangup"
         else:
@@ -138,11 +136,9 @@ class IvrInput(InputChannel):
         return answer, [b.get("payload") or b.get("title") for b in buttons]
 
 
-def keypad_choices(question: str, buttons: List[Dict[str, Any]]) -> str:
-    """解决了请按1，还没有请按2 (or, when the question numbers its choices already, that keys work too)."""
+def keypad_choices(buttons: List[Dict[str, Any]]) -> str:
+    """解决了请按1，还没有请按2."""
     titles = [str(b.get("title") or "") for b in buttons]
-    if all(f"{n}. {title}" in question for n, title in enumerate(titles, start=1)):
-        return reply("ivr_keys_numbered")
     return reply("ivr_keys", keys="，".join(f"{title}请按{n}" for n, title in enumerate(titles, start=1)))
 
 
@@ -160,36 +156,3 @@ def spoken(lines: List[str]) -> Dict[str, Any]:
         if words:
             messages.append({"text": words, "ssml": ssml(words)})
     return {"messages": messages, "action": "continue"}
-
-
-async def _ticket(ticket_id: str) -> Any:
-    try:
-        return await tickets().get(ticket_id)
-    except Exception:  # Redis down: the door has apologised already
-        logger.warning("tickets unavailable", exc_info=True)
-        return None
-
-
-async def _outcome_of_turn(request: Request, conversation: str) -> Tuple[Optional[str], Optional[str]]:
-    """(the ticket the case was handed over with in this turn, or None; the caller's intent)."""
-    agent = getattr(request.app.ctx, "agent", None)
-    try:
-        tracker = await agent.tracker_store.retrieve(conversation)
-    except Exception:  # Redis down: keep the line open
-        logger.warning("tracker unavailable", exc_info=True)
-        return None, None
-    if tracker is None:
-        return None, None
-    this_turn = []
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            break
-        this_turn.insert(0, event)
-    handed_to, action = None, None
-    for event in this_turn:  # a slot event follows the action that set it
-        if isinstance(event, ActionExecuted):
-            action = event.action_name
-        elif isinstance(event, SlotSet) and event.key == "handoff_ticket" and event.value \
-                and action not in LOOKS_A_TICKET_UP:
-            handed_to = event.value
-    return handed_to, (tracker.latest_message.intent or {}).get("name")

@@ -27,12 +27,12 @@ from sanic.request import Request
 from channels.auth import bearer_refusal
 from channels.body_limit import cap_request_bodies
 from channels.door import admit
+from daozhang.conversation import VERIFIED_MERCHANT_ID
 from daozhang.wiring import redis_key, shared_redis
 
 logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 128
-TRUSTED_METADATA = "verified_merchant_id"
 
 
 class BadRequest(ValueError):
@@ -103,8 +103,8 @@ class MaskingRestInput(InputChannel):
         metadata = data.get("metadata") or {}
         if not isinstance(metadata, dict):
             raise BadRequest("metadata must be a JSON object")
-        trusted = metadata.get(TRUSTED_METADATA)
-        kept = {TRUSTED_METADATA: trusted} if self.token and isinstance(trusted, str) else {}
+        trusted = metadata.get(VERIFIED_MERCHANT_ID)
+        kept = {VERIFIED_MERCHANT_ID: trusted} if self.token and isinstance(trusted, str) else {}
         return sender.strip(), text, kept
 
 

@@ -10,11 +10,11 @@ when it is right. "解绑" forgets a binding.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any, Dict, Optional, Tuple
 
+from daozhang.conversation import VERIFICATION
+from daozhang.merchant_id import find_in
 from daozhang.resources import reply
-from daozhang.text.normalise import normalise_text
 from daozhang.verification import (
     answer_digits,
     is_unbind_request,
@@ -26,7 +26,6 @@ from daozhang.wiring import verifier
 
 logger = logging.getLogger(__name__)
 
-_MERCHANT_ID = re.compile(r"(?<!\d)\d{15}(?!\d)")
 
 
 async def verification_step(conversation: str, text: str,
@@ -44,12 +43,12 @@ async def verification_step(conversation: str, text: str,
             if bare is None and offered is None:
                 return text, None  # not an answer ("1200那笔呢"): not counted, the question comes again
             result = await verifier().answer(conversation, bare or offered[0])
-            metadata["verification"] = {"result": result.result, "remaining": result.remaining}
+            metadata[VERIFICATION] = {"result": result.result, "remaining": result.remaining}
             return (mask_answer(text) if bare else offered[1]), None
         if offered:
-            merchant_id = _MERCHANT_ID.search(normalise_text(text))
+            merchant_id = find_in(text)
             if merchant_id:
-                await verifier().offer(conversation, merchant_id.group(0), offered[0])
+                await verifier().offer(conversation, merchant_id, offered[0])
             return offered[1], None
     except Exception:  # Redis down: the message goes on; the actions ask again later
         logger.warning("verification step skipped", exc_info=True)

@@ -14,10 +14,10 @@ MAX_TEXT_BYTES = 2048  # a passive reply and a customer-service text message
 
 
 def with_choices(text: str, buttons: Sequence[Dict[str, Any]]) -> str:
-    """The text with its buttons as numbered options, unless the text numbers them already."""
+    """The text with its buttons as numbered options."""
     titles = [str(b.get("title") or b.get("payload") or "") for b in buttons]
     numbered = [f"{i}. {title}" for i, title in enumerate(titles, start=1)]
-    if not numbered or all(option in text for option in numbered):
+    if not numbered:
         return text
     return "\n".join(part for part in (text, reply("wechat_choices", choices=" ".join(numbered))) if part)
 

@@ -13,10 +13,14 @@ from typing import Dict, Optional
 from daozhang import money
 from daozhang.payout_calendar import t_plus
 from daozhang.records import Merchant, Settlement, Transaction
-from daozhang.resources import load_yaml
+from daozhang.resources import load_yaml, wording
 
-CHANNEL_LABELS = {"card": "刷卡", "wechat": "微信扫码", "alipay": "支付宝扫码", "unionpay_qr": "云闪付"}
 WEEKDAYS = "一二三四五六日"
+
+
+def channel_label(channel: str) -> str:
+    """微信扫码 for `wechat`: the one name of a payment channel (wording.yml `channels`)."""
+    return wording("channels").get(channel, channel)
 CODES = ("risk_review_hold", "merchant_not_activated", "pending_settlement", "merged_settlement",
          "settlement_failed_account", "preauth_not_completed", "reversed", "not_found",
          "qr_not_paid", "refunded", "already_paid", "lookup_unavailable")
@@ -49,13 +53,13 @@ def month_day_weekday(day: date) -> str:
 
 
 def _estimate_note(payout: date) -> str:
-    return f"（{payout.year}年的节假日安排还没有正式公布，这个日期是估算）"
+    return wording("facts")["estimate_note"].format(year=payout.year)
 
 
 def _transaction_facts(t: Transaction) -> Dict[str, str]:
     return {"merchant_id": t.merchant_id, "amount": money.yuan(t.amount),
             "txn_date": month_day(t.time.date()), "txn_time": t.time.strftime("%H:%M"),
-            "channel": CHANNEL_LABELS.get(t.channel, t.channel)}
+            "channel": channel_label(t.channel)}
 
 
 def _code(merchant: Merchant, t: Transaction, s: Optional[Settlement]) -> str:
@@ -83,7 +87,7 @@ def diagnose(merchant: Merchant, t: Transaction, s: Optional[Settlement]) -> Dia
     code = _code(merchant, t, s)
     facts = _transaction_facts(t)
     rules = load_yaml("settlement.yml")
-    card_last4 = (s.card_last4 if s else None) or merchant.card_last4 or "（未绑定）"
+    card_last4 = (s.card_last4 if s else None) or merchant.card_last4 or wording("facts")["no_card"]
     if code == "pending_settlement":
         payout, estimate = t_plus(t.time.date())
         facts.update(payout_date=month_day_weekday(payout), card_last4=card_last4,
@@ -94,7 +98,7 @@ def diagnose(merchant: Merchant, t: Transaction, s: Optional[Settlement]) -> Dia
                      net=money.yuan(s.batch_net), count=str(s.batch_count),
                      payer_name=s.payer_name or "", card_last4=card_last4)
     elif code == "settlement_failed_account":
-        facts.update(reason=s.reason or "结算账户异常", card_last4=card_last4)
+        facts.update(reason=s.reason or wording("facts")["account_problem"], card_last4=card_last4)
     elif code == "preauth_not_completed":
         facts.update(expires=month_day(t.preauth_expires or t.time.date() + timedelta(days=30)))
     elif code == "refunded":
@@ -105,7 +109,8 @@ def diagnose(merchant: Merchant, t: Transaction, s: Optional[Settlement]) -> Dia
 
 
 def not_found(merchant_id: str, start: date, end: date) -> Diagnosis:
-    span = month_day(start) if start == end else f"{month_day(start)}至{month_day(end)}"
+    span = month_day(start) if start == end else wording("facts")["date_range"].format(
+        start=month_day(start), end=month_day(end))
     return Diagnosis("not_found", {"merchant_id": merchant_id, "date_range": span})
 
 

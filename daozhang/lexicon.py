@@ -1,4 +1,4 @@
-"""Synonym tables (payment channels, banks) and cue words, from lexicon.yml."""
+"""Synonym tables (payment channels, banks), cue words and the words listened for, from lexicon.yml."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,3 +34,8 @@ class Lexicon:
             yield from table
         for words in self.cues.values():
             yield from words
+
+
+def listens_for(kind: str) -> List[str]:
+    """The words of `kind` the assistant listens for (anger, solved, not_solved, more_to_come, correction)."""
+    return [str(word) for word in load_yaml("lexicon.yml")["listens_for"][kind]]

@@ -7,12 +7,39 @@ until there are 15 digits. Anything else that is not 15 digits is a miss.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
-from daozhang.resources import load_yaml
+from daozhang.lexicon import listens_for
+from daozhang.text.normalise import normalise_text
 
 ID_LENGTH = 15
+ID_PATTERN = re.compile(rf"(?<!\d)\d{{{ID_LENGTH}}}(?!\d)")
+# Digits sent unasked count as an attempt at the id only when they are this long (not an amount, a tail).
+ID_LIKE_LENGTHS = range(10, 21)
+
+
+def is_merchant_id(text: str) -> bool:
+    return bool(re.fullmatch(rf"\d{{{ID_LENGTH}}}", text))
+
+
+def find_in(text: str) -> Optional[str]:
+    """The merchant id in a message, written or spoken (幺二三…), if it holds one."""
+    found = ID_PATTERN.search(normalise_text(text))
+    return found.group(0) if found else None
+
+
+def longest_digit_run(text: str) -> str:
+    """The longest run of digits in a message, written or spoken."""
+    runs = re.findall(r"\d+", normalise_text(text))
+    return max(runs, key=len) if runs else ""
+
+
+def attempted_id(text: str, asked: bool) -> Optional[str]:
+    """The digits a message gives as the id: any, when the id was asked for; else an id-like run."""
+    longest = longest_digit_run(text)
+    return longest if longest and (asked or len(longest) in ID_LIKE_LENGTHS) else None
 
 
 @dataclass(frozen=True)
@@ -28,7 +55,7 @@ class Attempt:
 
 
 def says_more_is_coming(text: str) -> bool:
-    return any(word in text for word in load_yaml("wording.yml")["more_to_come_words"])
+    return any(word in text for word in listens_for("more_to_come"))
 
 
 def take_digits(digits: str, text: str, part: Optional[str] = None) -> Attempt:

@@ -20,3 +20,8 @@ def load_yaml(name: str) -> Dict[str, Any]:
 def reply(key: str, **fields: object) -> str:
     """A dialog reply from wording.yml, with its fields filled in."""
     return load_yaml("wording.yml")["replies"][key].format(**fields)
+
+
+def wording(section: str) -> Any:
+    """A section of wording.yml other than the replies (button titles, status names, labels)."""
+    return load_yaml("wording.yml")[section]

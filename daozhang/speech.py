@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 import cn2an
 
 from daozhang.resources import load_yaml
+from daozhang.tickets import WRITTEN_ID
 
 SPOKEN_DIGIT = dict(zip("0123456789", "零幺二三四五六七八九"))
 _URL = re.compile(r"(?:https?://|www\.)[^\s，。；）)]+")
@@ -26,7 +27,6 @@ _WEEKDAY = re.compile(r"[（(]?(?:周|星期)([一二三四五六日天])[）)]?
 _TIME = re.compile(r"(?<!\d)(\d{1,2})[:：](\d{2})(?!\d)")
 _MONEY = re.compile(r"[¥￥]\s*(\d[\d,]*(?:\.\d{1,2})?)(?:\s*元)?|(\d[\d,]*(?:\.\d{1,2})?)\s*元")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
-_TICKET = re.compile(r"([A-Z]{2})(\d{8})-(\d{4})(?!\d)")
 _TAIL = re.compile(r"(尾号|后四位|末四位|后4位|末4位)\s*(?:是|为)?\s*(\d{3,6})")
 _LONG_DIGITS = re.compile(r"\d{5,}")
 _RANGE = re.compile(r"(\d+)\s*[–~-]\s*(\d+)")
@@ -96,8 +96,8 @@ def for_the_ear(text: str) -> str:
     said = _DATE.sub(_date, said)
     said = _WEEKDAY.sub(lambda m: f"星期{m.group(1)}", said)
     said = _TIME.sub(_time, said)
-    said = _TICKET.sub(lambda m: f"{' '.join(m.group(1))} {digit_by_digit(m.group(2))}杠{digit_by_digit(m.group(3))}",
-                       said)
+    said = WRITTEN_ID.sub(
+        lambda m: f"{' '.join(m.group(1))} {digit_by_digit(m.group(2))}杠{digit_by_digit(m.group(3))}", said)
     said = _TAIL.sub(lambda m: m.group(1) + digit_by_digit(m.group(2)), said)
     said = _MONEY.sub(lambda m: money(m.group(1) or m.group(2)), said)
     said = _PERCENT.sub(lambda m: f"百分之{number(m.group(1))}", said)

@@ -8,6 +8,7 @@ the priority and a one-paragraph Chinese summary.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -16,10 +17,16 @@ from typing import Dict, List, Optional
 import redis.asyncio as aioredis
 
 from daozhang.clock import now_in_shanghai
+from daozhang.diagnosis import channel_label
+from daozhang.lexicon import listens_for
 from daozhang.masking import mask_text
-from daozhang.resources import load_yaml
+from daozhang.resources import load_yaml, wording
 
 OPEN, CLAIMED, RESOLVED = "open", "claimed", "resolved"
+# HO20261129-0001 as the store writes it, and as a merchant types or an ASR hears it:
+# any case, with or without the hyphen or spaces.
+WRITTEN_ID = re.compile(r"(HO)(\d{8})-(\d{4})(?!\d)")
+TYPED_ID = re.compile(r"H\s*O\s*-?\s*(\d{8})\s*-?\s*(\d{4})(?!\d)", re.IGNORECASE)
 HIGH_AMOUNT = Decimal("10000")
 
 
@@ -46,6 +53,12 @@ class Ticket:
     updated_at: Optional[str] = None
 
 
+def find_ticket_id(text: str) -> Optional[str]:
+    """The ticket id in the merchant's words, written as the store writes it."""
+    found = TYPED_ID.search(text or "")
+    return f"HO{found.group(1)}-{found.group(2)}" if found else None
+
+
 def _amount(slots: Dict[str, object]) -> Optional[Decimal]:
     try:
         return Decimal(str(slots.get("amount"))) if slots.get("amount") else None
@@ -54,7 +67,7 @@ def _amount(slots: Dict[str, object]) -> Optional[Decimal]:
 
 
 def is_angry(transcript: List[Dict[str, str]]) -> bool:
-    words = load_yaml("wording.yml")["anger_words"]
+    words = listens_for("anger")
     return any(word in turn["text"] for turn in transcript if turn["who"] == "merchant"
                for word in words)
 
@@ -62,42 +75,43 @@ def is_angry(transcript: List[Dict[str, str]]) -> bool:
 def priority(slots: Dict[str, object], diagnosis: Optional[str],
              transcript: List[Dict[str, str]], repeat: bool) -> List[str]:
     """The reasons this case is high priority (none → normal)."""
+    said = wording("for_agents")["reasons"]
     reasons = []
     amount = _amount(slots)
     if amount is not None and amount >= HIGH_AMOUNT:
-        reasons.append(f"金额{amount}元≥1万")
+        reasons.append(said["high_amount"].format(amount=amount))
     if diagnosis == "settlement_failed_account":
-        reasons.append("结算打款被退回")
+        reasons.append(said["payout_returned"])
     if is_angry(transcript):
-        reasons.append("商户情绪激动")
+        reasons.append(said["angry"])
     if repeat:
-        reasons.append("同一商户重复来访")
+        reasons.append(said["repeat"])
     return reasons
 
 
 def summarise(ticket: Ticket) -> str:
     """One paragraph an agent can read in ten seconds."""
-    wording = load_yaml("wording.yml")
+    said = wording("for_agents")
     slots = ticket.slots
-    problem = wording["problems"].get(ticket.intent or "", "咨询收款问题")
     details = []
     if slots.get("txn_date"):
-        details.append(f"交易日期{slots['txn_date']}")
+        details.append(said["detail_day"].format(day=slots["txn_date"]))
     if slots.get("amount"):
-        details.append(f"金额{slots['amount']}元")
+        details.append(said["detail_amount"].format(amount=slots["amount"]))
     if slots.get("payment_channel"):
-        details.append(wording["channels"].get(slots["payment_channel"], slots["payment_channel"]))
-    who = f"商户{ticket.merchant_id}" if ticket.merchant_id else "商户（未提供商户号）"
-    parts = [f"{who}经{ticket.channel}渠道反映：{problem}"
-             + (f"（{'，'.join(details)}）" if details else "") + "。"]
+        details.append(channel_label(str(slots["payment_channel"])))
+    who = said["merchant"].format(merchant_id=ticket.merchant_id) if ticket.merchant_id else said["merchant_unknown"]
+    parts = [said["reported"].format(
+        who=who, channel=ticket.channel, problem=said["problems"].get(ticket.intent or "", said["problem_unknown"]),
+        details=said["details"].format(details="，".join(details)) if details else "")]
     if ticket.diagnosis:
         title = load_yaml("explanations.yml")[ticket.diagnosis]["title"]
-        parts.append(f"系统查询结论：{title}（{ticket.diagnosis}），已向商户解释。")
+        parts.append(said["found"].format(title=title, code=ticket.diagnosis))
     else:
-        parts.append("尚未查到结论。")
+        parts.append(said["not_found"])
     reasons = ticket.priority_reasons
-    parts.append(f"优先级：{'高（' + '、'.join(reasons) + '）' if reasons else '普通'}。")
-    parts.append("商户已提供的信息见工单，无需再次询问。")
+    parts.append(said["priority_high"].format(reasons="、".join(reasons)) if reasons else said["priority_normal"])
+    parts.append(said["no_need_to_ask"])
     return "".join(parts)
 
 

@@ -14,21 +14,14 @@ from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from daozhang.resources import load_yaml
 from daozhang.text.normalise import normalise_text
+from daozhang.text.numerals import SPOKEN_DIGITS
 
 PROBLEM_INTENTS = ("first_transaction_not_arrived", "qr_payment_not_arrived", "bank_no_record",
                    "settlement_delayed", "payment_not_arrived", "terminal_error", "fee_inquiry",
                    "refund_issue")
 FALLBACK = "nlu_fallback"
 NONE_OF_THESE = "none"
-_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 _QR_CHANNELS = ("wechat", "alipay", "unionpay_qr")
-
-
-@dataclass(frozen=True)
-class Decision:
-    """Whether to ask which problem it is."""
-
-    ask: bool
 
 
 @dataclass(frozen=True)
@@ -68,8 +61,8 @@ class TriagePolicy:
             merchant_money_words=tuple(data.get("merchant_money_words") or ()),
             own_product_words=tuple(data.get("own_product_words") or ()))
 
-    def decide(self, ranking: Sequence[Mapping], text: str = "") -> Decision:
-        """Ask when our problem is plausible but did not win.
+    def should_ask(self, ranking: Sequence[Mapping], text: str = "") -> bool:
+        """Whether to ask which problem it is: ours is plausible but did not win.
 
         `ranking` is the parse result's intent ranking (name, confidence), best first;
         a fallback shows as `nlu_fallback` on top of the classifier's own ranking. Our
@@ -82,30 +75,25 @@ class TriagePolicy:
         fell_back = bool(ranked) and ranked[0][0] == FALLBACK
         classifier = [(n, c) for n, c in ranked if n != FALLBACK]
         if not classifier:
-            return Decision(ask=False)
+            return False
         top_name, top_confidence = classifier[0]
         problems = [(n, c) for n, c in classifier if n in PROBLEM_INTENTS]
         best_name, best_confidence = problems[0] if problems else (None, 0.0)
         if top_name in PROBLEM_INTENTS and not fell_back:
-            return Decision(ask=False)  # it is ours, and clear enough
+            return False  # it is ours, and clear enough
         if top_name != "out_of_scope" and not fell_back:
-            return Decision(ask=False)  # small talk, details, yes/no: not a refusal
+            return False  # small talk, details, yes/no: not a refusal
         plain = normalise_text(text or "")
         if not fell_back and any(w in plain for w in self.own_product_words):
-            return Decision(ask=False)  # 我的信用卡…: the asker's own card or loan
+            return False  # 我的信用卡…: the asker's own card or loan
         close_behind = (best_name is not None and best_confidence >= self.min_problem_confidence
                         and top_confidence - best_confidence <= self.max_gap)
-        return Decision(ask=close_behind or self.speaks_of_takings(text))
+        return close_behind or self.speaks_of_takings(text)
 
     def speaks_of_takings(self, text: str) -> bool:
         """Words of a merchant's money, and nothing that makes it someone else's question."""
         plain = normalise_text(text or "").lower()
         return any(w in plain for w in self.merchant_money_words) and not self.referral(text)
-
-    def prompt(self) -> str:
-        """The question with its numbered choices, for channels without buttons."""
-        listing = " ".join(f"{i}. {c.title}" for i, c in enumerate(self.choices, start=1))
-        return f"{self.question}\n{listing}\n回复序号或直接说都可以。"
 
     def names_qr(self, text: str, channel: Optional[str]) -> bool:
         return channel in _QR_CHANNELS or any(w in normalise_text(text) for w in self.qr_words)
@@ -148,8 +136,8 @@ def _choice_number(text: str) -> Optional[int]:
     stripped = re.sub(r"[。，,.！!？?\s]|第|个|项|选|吧|的|号", "", text)
     if re.fullmatch(r"[1-9]", stripped):
         return int(stripped)
-    if len(stripped) == 1 and stripped in _ORDINALS:
-        return _ORDINALS[stripped]
+    if len(stripped) == 1 and stripped in "一二两三四五六":
+        return int(SPOKEN_DIGITS[stripped])
     return None
 
 

@@ -22,6 +22,7 @@ from typing import Optional, Tuple
 import redis.asyncio as aioredis
 
 from daozhang.adapters.base import LookupUnavailable, TransactionStatusAdapter
+from daozhang.conversation import channel_of
 from daozhang.resources import load_yaml
 from daozhang.text.normalise import FULLWIDTH, to_simplified
 from daozhang.text.numerals import DIGIT_CHARS, ascii_digits
@@ -149,7 +150,7 @@ class Verifier:
         await self.redis.set(self._key("passed", conversation), merchant_id,
                        ex=int(self.settings["verified_hours"]) * 3600)
         await self.redis.delete(self._key("pending", conversation), self._key("fails", merchant_id))
-        if conversation.split(":", 1)[0] in self.settings["bindable_channels"]:
+        if channel_of(conversation) in self.settings["bindable_channels"]:
             await self.redis.set(self._key("binding", conversation), merchant_id)
 
     async def _failed(self, conversation: str, merchant_id: str) -> CheckResult:

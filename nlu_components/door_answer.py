@@ -17,7 +17,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-DOOR_MARK = "verification"  # the metadata key channels/verification_step.py sets
+from daozhang.conversation import VERIFICATION
+
 ANSWER_INTENT = "inform"
 
 
@@ -32,7 +33,7 @@ class DoorAnswerIntent(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if (message.get("metadata") or {}).get(DOOR_MARK):
+            if (message.get("metadata") or {}).get(VERIFICATION):  # set by the door (channels/verification_step.py)
                 intent = {"name": ANSWER_INTENT, "confidence": 1.0}
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)

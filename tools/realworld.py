@@ -71,9 +71,9 @@ def score(in_domain: Sequence[dict], out_of_domain: Sequence[dict],
     kept = [r for r in problems if top_intent(r) in PROBLEM_INTENTS]
     alarms = [r for r in out_of_domain
               if top_intent(r) in PROBLEM_INTENTS and r["confidence"] >= FALSE_ALARM_CONFIDENCE]
-    asked_ood = [r for r in out_of_domain if triage.decide(r["ranking"], r["text"]).ask]
+    asked_ood = [r for r in out_of_domain if triage.should_ask(r["ranking"], r["text"])]
     dismissed = [r for r in problems if top_intent(r) not in PROBLEM_INTENTS]
-    asked_dismissed = [r for r in dismissed if triage.decide(r["ranking"], r["text"]).ask]
+    asked_dismissed = [r for r in dismissed if triage.should_ask(r["ranking"], r["text"])]
     by_source: Dict[str, Counter] = defaultdict(Counter)
     for row in in_domain:
         c = by_source[row["source"]]
@@ -115,9 +115,9 @@ def triage_sweep(in_domain: Sequence[dict], out_of_domain: Sequence[dict]) -> Li
             policy = replace(base, min_problem_confidence=min_confidence, max_gap=max_gap)
             rows.append({
                 "min_problem_confidence": min_confidence, "max_gap": max_gap,
-                "dismissed_problems_asked": (sum(policy.decide(r["ranking"], r["text"]).ask for r in dismissed)
+                "dismissed_problems_asked": (sum(policy.should_ask(r["ranking"], r["text"]) for r in dismissed)
                                              / len(dismissed)) if dismissed else 0.0,
-                "out_of_domain_asked": sum(policy.decide(r["ranking"], r["text"]).ask for r in out_of_domain)
+                "out_of_domain_asked": sum(policy.should_ask(r["ranking"], r["text"]) for r in out_of_domain)
                 / len(out_of_domain)})
     return rows
 

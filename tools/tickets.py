@@ -20,6 +20,7 @@ from typing import List, Optional
 
 import redis
 
+from daozhang.resources import wording
 from daozhang.tickets import Ticket, TicketStore
 from daozhang.wiring import redis_settings, ticket_store
 
@@ -73,20 +74,7 @@ async def _run(args: argparse.Namespace, store: TicketStore) -> int:
         if args.json:
             print(json.dumps(asdict(ticket), ensure_ascii=False, indent=1))
             return 0
-        print(_line(ticket))
-        print(f"\n{ticket.summary}\n")
-        print(f"渠道 {ticket.channel}  会话 {ticket.sender_id}  优先级 {ticket.priority} "
-              f"{'、'.join(ticket.priority_reasons)}")
-        print(f"信息 {json.dumps(ticket.slots, ensure_ascii=False)}")
-        if ticket.explanation:
-            print(f"已告知商户：{ticket.explanation}")
-        print("\n对话记录：")
-        for turn in ticket.transcript:
-            print(f"  {'商户' if turn['who'] == 'merchant' else '助手'}：{turn['text']}")
-        for note in ticket.notes:
-            print(f"备注 {note['at']} {note['agent']}：{note['note']}")
-        if ticket.resolution_note:
-            print(f"处理结果：{ticket.resolution_note}")
+        _show(ticket)
         return 0
     if args.command == "claim":
         ticket = await store.claim(ticket.ticket_id, args.agent)
@@ -96,6 +84,25 @@ async def _run(args: argparse.Namespace, store: TicketStore) -> int:
         ticket = await store.resolve(ticket.ticket_id, args.agent, args.text)
     print(_line(ticket))
     return 0
+
+
+def _show(ticket: Ticket) -> None:
+    """The whole ticket for a person to read, in the agents' words (wording.yml `for_agents`)."""
+    said = wording("for_agents")["labels"]
+    print(_line(ticket))
+    print(f"\n{ticket.summary}\n")
+    print(said["where"].format(channel=ticket.channel, sender=ticket.sender_id, priority=ticket.priority,
+                               reasons="、".join(ticket.priority_reasons)))
+    print(said["facts"].format(facts=json.dumps(ticket.slots, ensure_ascii=False)))
+    if ticket.explanation:
+        print(said["told"].format(explanation=ticket.explanation))
+    print("\n" + said["transcript"])
+    for turn in ticket.transcript:
+        print(f"  {said['merchant'] if turn['who'] == 'merchant' else said['bot']}：{turn['text']}")
+    for note in ticket.notes:
+        print(said["note"].format(**note))
+    if ticket.resolution_note:
+        print(said["resolution"].format(note=ticket.resolution_note))
 
 
 if __name__ == "__main__":

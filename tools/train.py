@@ -18,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ["config.yml", "domain.yml", "requirements.txt", "data", "nlu_components",
           "daozhang/text", "daozhang/entities", "daozhang/lexicon.py", "daozhang/segmenter.py",
-          "daozhang/clock.py", "daozhang/resources.py", "daozhang/data/lexicon.yml",
+          "daozhang/clock.py", "daozhang/resources.py", "daozhang/merchant_id.py", "daozhang/conversation.py",
+          "daozhang/data/lexicon.yml",
           "daozhang/data/jieba"]
 KEEP_MODELS = 3
 MODELS = ROOT / "models"

@@ -18,6 +18,7 @@ from typing import Dict, List, Optional
 from daozhang.clock import today_in_shanghai
 from daozhang.entities import dates
 from daozhang.lexicon import Lexicon
+from daozhang.merchant_id import ID_LENGTH, is_merchant_id
 from daozhang.segmenter import install_lexicon_words
 from daozhang.text.numerals import format_number
 
@@ -67,7 +68,7 @@ class EntityFinder:
         cue_shapes = {
             "card_last4": r"^\d{4}$",
             "terminal_id": r"^[A-Za-z0-9]{8}$",
-            "merchant_id": r"^\d{15}$",
+            "merchant_id": rf"^\d{{{ID_LENGTH}}}$",
             "reference_no": r"^\d{12}$",
             "error_code": r"^(?:[A-Za-z]{1,3}\d{0,4}|\d{1,3})$",
         }
@@ -146,7 +147,7 @@ class EntityFinder:
                                     token.idx + len(text), "bare"))
                 continue
             entity = None
-            if re.fullmatch(r"\d{15}", text):
+            if is_merchant_id(text):
                 entity = "merchant_id"
             elif re.fullmatch(r"\d{12}", text):
                 entity = "reference_no"

@@ -30,7 +30,7 @@ def sender(tag):
 def first_that_asks(stack, candidates):
     policy = TriagePolicy.load()
     for text in candidates:
-        if policy.decide(stack.parse(text)["intent_ranking"], text).ask:
+        if policy.should_ask(stack.parse(text)["intent_ranking"], text):
             return text
     pytest.fail(f"none of {candidates} gets the clarifying question from this model")
 
@@ -41,11 +41,11 @@ def test_vague_merchant_messages_are_asked_about_or_taken_never_refused(stack):
         assert REFUSAL not in reply, (text, reply)
 
 
-def test_the_question_offers_buttons_and_numbered_choices(stack):
+def test_the_question_offers_its_choices_as_buttons_once(stack):
     replies = stack.say(sender("buttons"), first_that_asks(stack, VAGUE))
     question = next(r for r in replies if QUESTION in r.get("text", ""))
     assert [b["title"] for b in question["buttons"]] == ["收款没到账", "到账慢", "手续费", "退款", "POS机故障", "都不是"]
-    assert "1. 收款没到账" in question["text"] and "6. 都不是" in question["text"]
+    assert "收款没到账" not in question["text"]  # each channel shows the choices its way (numbers on WeChat)
 
 
 def test_a_tap_continues_the_case_with_the_first_messages_day(stack):

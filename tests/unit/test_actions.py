@@ -5,7 +5,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import ValidateCaseForm
-from actions.common import SafeAction
+from actions.safe_action import SafeAction
 from daozhang.resources import reply
 
 

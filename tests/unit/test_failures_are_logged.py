@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import SafeAction
+from actions.safe_action import SafeAction
 from daozhang import log_masking
 from daozhang.resources import reply
 

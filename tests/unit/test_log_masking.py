@@ -48,7 +48,7 @@ def test_a_stack_trace_is_logged_and_masked_too(caplog):
         try:
             raise ValueError("cannot read 卡号6222021234567894 密码是654321")
         except ValueError:
-            logging.getLogger("actions.common").exception("action %s failed", "action_conclude_case")
+            logging.getLogger("actions.safe_action").exception("action %s failed", "action_conclude_case")
     logged = caplog.text
     assert "Traceback (most recent call last)" in logged and "ValueError" in logged
     assert "6222021234567894" not in logged and "654321" not in logged and "************7894" in logged

@@ -27,12 +27,6 @@ def test_buttons_become_numbered_options():
     assert text == "您问的是哪一项？\n回复数字：1. 手续费 2. 退款"
 
 
-def test_choices_the_text_numbers_already_are_not_repeated():
-    question = "您遇到的是哪一类问题？\n1. 收款没到账 2. 到账慢\n回复序号或直接说都可以。"
-    buttons = [{"title": "收款没到账", "payload": "/a"}, {"title": "到账慢", "payload": "/b"}]
-    assert with_choices(question, buttons) == question
-
-
 def test_a_turns_messages_become_one_text():
     messages = [{"text": "为了您的资金安全……"}, {"text": "您问的是？", "buttons": [{"title": "退款", "payload": "/refund_issue"}]},
                 {"custom": {"x": 1}}]

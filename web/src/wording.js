@@ -1,8 +1,11 @@
-// Every line the page itself says.
-export const TITLE = '到账助手';
-export const PLACEHOLDER = '请描述您的问题，如：昨天刷卡的钱没到账';
-export const WELCOME = '您好，我是到账助手。刷卡或扫码收的钱没到账、到账慢、手续费、退款、POS机报错，都可以问我。';
-export const STARTERS = ['刷卡的钱没到账', '二维码收款没到账', '什么时候到账', '手续费怎么算'];
-export const ONLINE = '在线';
-export const CONNECTING = '正在连接…';
-export const NO_ANSWER = '助手暂时没有回应，请稍后再发一次；着急的话可以说“转人工”。';
+// Every line the page itself says, from the assistant's one wording catalogue
+// (daozhang/data/wording.yml `web_page`, written to wording.json by `make web`).
+import page from './wording.json';
+
+export const TITLE = page.title;
+export const PLACEHOLDER = page.placeholder;
+export const WELCOME = page.welcome;
+export const STARTERS = page.starters;
+export const ONLINE = page.online;
+export const CONNECTING = page.connecting;
+export const NO_ANSWER = page.no_answer;

@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from daozhang.choice import describe, pick
 from daozhang.clock import SHANGHAI
 from daozhang.records import Transaction
 from daozhang.terminal import code_in_answer, guidance
+from daozhang.transaction_pick import describe, pick
 
 
 def txn(tid, hour, amount):

@@ -5,7 +5,7 @@ import re
 from decimal import Decimal
 from typing import Optional, Sequence
 
-from daozhang.diagnosis import CHANNEL_LABELS, month_day
+from daozhang.diagnosis import channel_label, month_day
 from daozhang.entities.finder import EntityFinder
 from daozhang.money import yuan
 from daozhang.records import Transaction
@@ -20,7 +20,7 @@ def describe(candidates: Sequence[Transaction]) -> str:
     """One numbered line per candidate: time, amount, channel."""
     return "\n".join(
         f"{i}. {month_day(t.time.date())} {t.time:%H:%M}  {yuan(t.amount)}元  "
-        f"{CHANNEL_LABELS.get(t.channel, t.channel)}"
+        f"{channel_label(t.channel)}"
         for i, t in enumerate(candidates, start=1))
 
 

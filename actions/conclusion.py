@@ -1,0 +1,126 @@
+"""The case concluded: look it up with what is known and tell the merchant what happened."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.awaiting import Awaiting
+from actions.handoff import hand_over
+from actions.safe_action import SafeAction
+from actions.tracker_reading import amounts_said_with, latest_text
+from actions.verification import verification_gate
+from daozhang.diagnosis import closing_question, explain, ticket_offer
+from daozhang.investigation import CHOOSE, UNKNOWN_MERCHANT, Outcome, investigate
+from daozhang.resources import reply
+from daozhang.transaction_pick import describe, pick
+from daozhang.wiring import adapter
+
+CASE_SLOTS = ("amount", "txn_date", "payment_channel")
+AUTOMATIC_TICKET = ("settlement_failed_account", "lookup_unavailable")
+Events = List[Dict[Text, Any]]
+
+
+async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    """Look the case up with what is known and tell the merchant what happened."""
+    merchant_id = tracker.get_slot("merchant_id")
+    if not merchant_id:
+        if tracker.get_slot("awaiting") == Awaiting.HUMAN:  # the offer stands: asked again, never silence
+            dispatcher.utter_message(text=reply("offer_human"))
+            return [SlotSet("awaiting", Awaiting.HUMAN)]
+        dispatcher.utter_message(text=reply("ask_merchant_id"))
+        return []
+    gate = await verification_gate(dispatcher, tracker, merchant_id)
+    if gate is not None:
+        return gate
+    query = _query(tracker)
+    outcome = await investigate(adapter(), merchant_id, **query)
+    if outcome.kind == UNKNOWN_MERCHANT:
+        return unknown_merchant(merchant_id, dispatcher, tracker)
+    if outcome.kind == CHOOSE:
+        dispatcher.utter_message(text=reply("choose_nearest" if outcome.approximate else "choose",
+                                            count=len(outcome.candidates),
+                                            listing=describe(outcome.candidates)))
+        return [SlotSet("awaiting", Awaiting.CHOICE), SlotSet("lookup", outcome.as_record())]
+    return await _explain(dispatcher, tracker, outcome, answering_list="choose" in query)
+
+
+def _query(tracker: Tracker) -> Dict[str, Any]:
+    """What the case knows of the sale, as the investigation takes it."""
+    amount = tracker.get_slot("amount")
+    query = dict(txn_date=_date(tracker.get_slot("txn_date")), amount=_decimal(amount),
+                 also_amounts=[a for a in map(_decimal, amounts_said_with(tracker, amount)) if a],
+                 channel=tracker.get_slot("payment_channel"), problem=tracker.get_slot("problem"))
+    if tracker.get_slot("awaiting") == Awaiting.CHOICE:  # the merchant is answering the list
+        answer = latest_text(tracker)
+        query["choose"] = lambda candidates: pick(candidates, answer)
+    return query
+
+
+async def _explain(dispatcher: CollectingDispatcher, tracker: Tracker, outcome: Outcome,
+                   answering_list: bool) -> Events:
+    explanation = explain(outcome.diagnosis)
+    if _same_finding(tracker.get_slot("lookup"), outcome):  # details added, nothing changed
+        dispatcher.utter_message(text=reply("case_unchanged", title=explanation.title))
+        return [SlotSet("lookup", outcome.as_record())]
+    text = f"【{explanation.title}】\n{explanation.text}"
+    if outcome.approximate and not answering_list:  # what was found, not what was said
+        text = f"{reply('nearest_one')}\n{text}"
+    found = {"diagnosis": explanation.code, "explanation": explanation.text, "lookup": outcome.as_record()}
+    events = [SlotSet(name, value) for name, value in found.items()] + [SlotSet("awaiting", None)]
+    if explanation.code in AUTOMATIC_TICKET:
+        tracker.slots.update(found)  # the ticket holds what was just found
+        return events + await hand_over(dispatcher, tracker, said_first=text)
+    if explanation.offer_ticket:
+        dispatcher.utter_message(text=f"{text}\n{ticket_offer()}")
+        return events + [SlotSet("awaiting", Awaiting.TICKET)]
+    dispatcher.utter_message(text=f"{text}\n{closing_question()}")
+    return events + [SlotSet("awaiting", Awaiting.SOLVED)]
+
+
+def unknown_merchant(value: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    """The backend does not know the id: say so; the second time, offer a person."""
+    tries = int(tracker.get_slot("unknown_merchant_tries") or 0) + 1
+    if tries >= 2:
+        dispatcher.utter_message(text=reply("merchant_unknown_again", merchant_id=value) + reply("offer_human"))
+        return [SlotSet("merchant_id", None), SlotSet("unknown_merchant_tries", float(tries)),
+                SlotSet("awaiting", Awaiting.HUMAN)]
+    dispatcher.utter_message(text=reply("merchant_unknown", merchant_id=value))
+    return [SlotSet("merchant_id", None), SlotSet("unknown_merchant_tries", float(tries))]
+
+
+def _same_finding(previous: Optional[dict], outcome: Outcome) -> bool:
+    """The case was already explained with this very transaction and diagnosis."""
+    if not previous or not previous.get("diagnosis") or outcome.diagnosis is None:
+        return False
+    now = outcome.as_record()
+    return (previous.get("diagnosis") == now.get("diagnosis")
+            and (previous.get("transaction") or {}).get("id") == (now.get("transaction") or {}).get("id"))
+
+
+def _decimal(value: Optional[str]) -> Optional[Decimal]:
+    try:
+        return Decimal(value) if value else None
+    except InvalidOperation:
+        return None
+
+
+def _date(value: Optional[str]) -> Optional[date]:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+class ActionConcludeCase(SafeAction):
+    """After the form: diagnose and explain (or list the candidates to choose from)."""
+
+    def name(self) -> Text:
+        return "action_conclude_case"
+
+    async def act(self, dispatcher, tracker, domain):
+        return await conclude(dispatcher, tracker)
