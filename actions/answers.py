@@ -39,8 +39,7 @@ class ActionAnswerYesNo(SafeAction):
         if awaiting == Awaiting.CHOICE or (corrected and tracker.get_slot("merchant_id")):
             # 不对，是今天那笔 / 第二笔 / 商户号是…: look up again with what now holds
             forgotten = details_of_another_merchant(tracker)
-            tracker.slots.update(forgotten)
-            return [SlotSet(k, v) for k, v in forgotten.items()] + await conclude(dispatcher, tracker)
+            return [SlotSet(k, v) for k, v in forgotten.items()] + await conclude(dispatcher, tracker, forgotten)
         if awaiting in (None, Awaiting.SOLVED, Awaiting.TICKET) and says_solved(latest_text(tracker)):
             dispatcher.utter_message(text=reply("glad_solved"))  # 解决了 never opens a ticket
             return [SlotSet("awaiting", None)]

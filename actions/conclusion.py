@@ -25,8 +25,11 @@ AUTOMATIC_TICKET = ("settlement_failed_account", "lookup_unavailable")
 Events = List[Dict[Text, Any]]
 
 
-async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
-    """Look the case up with what is known and tell the merchant what happened."""
+async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker,
+                   changed: Optional[Dict[str, Any]] = None) -> Events:
+    """Look the case up with what is known (slots this turn `changed` included) and tell the
+    merchant what happened."""
+    changed = changed or {}
     merchant_id = tracker.get_slot("merchant_id")
     if not merchant_id:
         if tracker.get_slot("awaiting") == Awaiting.HUMAN:  # the offer stands: asked again, never silence
@@ -37,7 +40,7 @@ async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events
     gate = await verification_gate(dispatcher, tracker, merchant_id)
     if gate is not None:
         return gate
-    query = _query(tracker)
+    query = _query(tracker, changed)
     outcome = await investigate(adapter(), merchant_id, **query)
     if outcome.kind == UNKNOWN_MERCHANT:
         return unknown_merchant(merchant_id, dispatcher, tracker)
@@ -45,14 +48,14 @@ async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events
         dispatcher.utter_message(text=reply("choose_nearest" if outcome.approximate else "choose",
                                             count=len(outcome.candidates),
                                             listing=describe(outcome.candidates)))
-        return [SlotSet("awaiting", Awaiting.CHOICE), SlotSet("lookup", outcome.as_record())]
-    return await _explain(dispatcher, tracker, outcome, answering_list="choose" in query)
+        return [SlotSet("awaiting", Awaiting.CHOICE), SlotSet("lookup", outcome.as_json())]
+    return await _explain(dispatcher, tracker, outcome, changed, answering_list="choose" in query)
 
 
-def _query(tracker: Tracker) -> Dict[str, Any]:
+def _query(tracker: Tracker, changed: Dict[str, Any]) -> Dict[str, Any]:
     """What the case knows of the sale, as the investigation takes it."""
-    amount = tracker.get_slot("amount")
-    query = dict(txn_date=_date(tracker.get_slot("txn_date")), amount=_decimal(amount),
+    amount = changed.get("amount", tracker.get_slot("amount"))
+    query = dict(txn_date=_date(changed.get("txn_date", tracker.get_slot("txn_date"))), amount=_decimal(amount),
                  also_amounts=[a for a in map(_decimal, amounts_said_with(tracker, amount)) if a],
                  channel=tracker.get_slot("payment_channel"), problem=tracker.get_slot("problem"))
     if tracker.get_slot("awaiting") == Awaiting.CHOICE:  # the merchant is answering the list
@@ -62,19 +65,18 @@ def _query(tracker: Tracker) -> Dict[str, Any]:
 
 
 async def _explain(dispatcher: CollectingDispatcher, tracker: Tracker, outcome: Outcome,
-                   answering_list: bool) -> Events:
+                   changed: Dict[str, Any], answering_list: bool) -> Events:
     explanation = explain(outcome.diagnosis)
     if _same_finding(tracker.get_slot("lookup"), outcome):  # details added, nothing changed
         dispatcher.utter_message(text=reply("case_unchanged", title=explanation.title))
-        return [SlotSet("lookup", outcome.as_record())]
+        return [SlotSet("lookup", outcome.as_json())]
     text = f"【{explanation.title}】\n{explanation.text}"
     if outcome.approximate and not answering_list:  # what was found, not what was said
         text = f"{reply('nearest_one')}\n{text}"
-    found = {"diagnosis": explanation.code, "explanation": explanation.text, "lookup": outcome.as_record()}
+    found = {"diagnosis": explanation.code, "explanation": explanation.text, "lookup": outcome.as_json()}
     events = [SlotSet(name, value) for name, value in found.items()] + [SlotSet("awaiting", None)]
     if explanation.code in AUTOMATIC_TICKET:
-        tracker.slots.update(found)  # the ticket holds what was just found
-        return events + await hand_over(dispatcher, tracker, said_first=text)
+        return events + await hand_over(dispatcher, tracker, said_first=text, found={**changed, **found})
     if explanation.offer_ticket:
         dispatcher.utter_message(text=f"{text}\n{ticket_offer()}")
         return events + [SlotSet("awaiting", Awaiting.TICKET)]
@@ -97,7 +99,7 @@ def _same_finding(previous: Optional[dict], outcome: Outcome) -> bool:
     """The case was already explained with this very transaction and diagnosis."""
     if not previous or not previous.get("diagnosis") or outcome.diagnosis is None:
         return False
-    now = outcome.as_record()
+    now = outcome.as_json()
     return (previous.get("diagnosis") == now.get("diagnosis")
             and (previous.get("transaction") or {}).get("id") == (now.get("transaction") or {}).get("id"))
 

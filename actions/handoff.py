@@ -25,20 +25,23 @@ Events = List[Dict[Text, Any]]
 CASE_FACTS = ("merchant_id", "amount", "txn_date", "payment_channel", "error_code", "problem")
 
 
-async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, said_first: str = "") -> Events:
-    """A ticket with everything the conversation collected (and `said_first`, said with its id)."""
+async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, said_first: str = "",
+                    found: Optional[Dict[str, Any]] = None) -> Events:
+    """A ticket with everything the conversation collected, and what this turn `found` (slots not
+    set yet); `said_first` is said with the ticket's id."""
+    def known(slot: str) -> Any:
+        return (found or {}).get(slot, tracker.get_slot(slot))
+
     turns = transcript(tracker)
     if said_first:
         turns.append({"who": "bot", "text": mask_text(said_first), "at": ""})
-    lookup = tracker.get_slot("lookup")
-    slots = {name: tracker.get_slot(name) for name in CASE_FACTS}
+    slots = {name: known(name) for name in CASE_FACTS}
     ticket = await tickets().create(
         channel=tracker.get_latest_input_channel() or "rest", sender_id=tracker.sender_id,
-        merchant_id=tracker.get_slot("merchant_id"),
-        intent=tracker.get_slot("problem") or latest_intent(tracker),
+        merchant_id=known("merchant_id"), intent=known("problem") or latest_intent(tracker),
         slots={k: v for k, v in slots.items() if v is not None},
-        adapter_results=[lookup] if lookup else [], diagnosis=tracker.get_slot("diagnosis"),
-        explanation=tracker.get_slot("explanation"), transcript=turns)
+        adapter_results=[known("lookup")] if known("lookup") else [], diagnosis=known("diagnosis"),
+        explanation=known("explanation"), transcript=turns)
     return _handed_over(dispatcher, ticket, "\n".join(filter(None, (said_first, reply(
         "ticket_created", ticket_id=ticket.ticket_id)))))
 

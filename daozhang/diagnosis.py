@@ -21,9 +21,6 @@ WEEKDAYS = "一二三四五六日"
 def channel_label(channel: str) -> str:
     """微信扫码 for `wechat`: the one name of a payment channel (wording.yml `channels`)."""
     return wording("channels").get(channel, channel)
-CODES = ("risk_review_hold", "merchant_not_activated", "pending_settlement", "merged_settlement",
-         "settlement_failed_account", "preauth_not_completed", "reversed", "not_found",
-         "qr_not_paid", "refunded", "already_paid", "lookup_unavailable")
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ class Outcome:
     # The merchant's day or amount matched nothing exactly: these are the nearest.
     approximate: bool = False
 
-    def as_record(self) -> dict:
+    def as_json(self) -> dict:
         """A plain, JSON-ready account of the lookup, for the ticket."""
         record = {"kind": self.kind, "merchant_id": self.merchant_id,
                   "window": [d.isoformat() for d in self.window] if self.window else None}

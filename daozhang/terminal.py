@@ -16,8 +16,6 @@ class Guidance:
     key: Optional[str]
     meaning: Optional[str]
     advice: str
-    money_taken: object
-    ticket_if_unsolved: bool
 
 
 def guidance(error_code: Optional[str], text: str = "") -> Guidance:
@@ -26,18 +24,15 @@ def guidance(error_code: Optional[str], text: str = "") -> Guidance:
     if error_code:
         entry = table["codes"].get(error_code.upper())
         if entry:
-            return Guidance(error_code.upper(), entry["meaning"], entry["advice"].strip(),
-                            entry["money_taken"], bool(entry["ticket_if_unsolved"]))
+            return Guidance(error_code.upper(), entry["meaning"], entry["advice"].strip())
     normalised = normalise_text(text)
     for name, entry in table["symptoms"].items():
         if any(word in normalised for word in entry["words"]):
-            return Guidance(name, None, entry["advice"].strip(), entry.get("money_taken"),
-                            bool(entry.get("ticket_if_unsolved", True)))
+            return Guidance(name, None, entry["advice"].strip())
     for code, entry in table["codes"].items():  # the screen's words without the code: 余额不足 → 51
         if len(entry["meaning"]) >= 4 and entry["meaning"] in normalised:
-            return Guidance(str(code), entry["meaning"], entry["advice"].strip(),
-                            entry["money_taken"], bool(entry["ticket_if_unsolved"]))
-    return Guidance(error_code.upper() if error_code else None, None, "", "unknown", True)
+            return Guidance(str(code), entry["meaning"], entry["advice"].strip())
+    return Guidance(error_code.upper() if error_code else None, None, "")
 
 
 _CODE_LIKE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]?\d{1,3}|[A-Za-z]{1,2}\d?)(?![A-Za-z0-9])")

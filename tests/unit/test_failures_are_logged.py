@@ -18,7 +18,7 @@ from daozhang import log_masking
 from daozhang.resources import reply
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = sorted([*ROOT.glob("actions/*.py"), *ROOT.glob("channels/*.py")])
+SOURCES = sorted([*ROOT.glob("actions/**/*.py"), *ROOT.glob("channels/**/*.py")])
 # What a peer sends wrong; caught to answer it (400, 403) or to read the value as missing.
 PEER_INPUT = {"InvalidSignatureException", "InvalidAppIdException", "UNREADABLE", "BadTurn", "BadRequest", "RecursionError",
               "InvalidOperation", "UnicodeDecodeError", "ValueError"}

@@ -46,7 +46,7 @@ def test_a_symptom_without_code_gets_advice():
 
 def test_an_unknown_code_says_so():
     answer = guidance("Z9", "报错Z9")
-    assert answer.meaning is None and answer.ticket_if_unsolved
+    assert answer.meaning is None and not answer.advice
 
 
 def test_the_screens_words_without_the_code_find_the_code():

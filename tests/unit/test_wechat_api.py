@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from channels.wechat_api import CustomerService, KeptMessages, SharedAccessToken
+from channels.wechat.api import CustomerService, KeptMessages, SharedAccessToken
 from daozhang.wiring import redis_client
 from tests.fake_wechat_api import FakeWeChatApi
 

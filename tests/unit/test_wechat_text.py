@@ -1,5 +1,5 @@
 """The bot's words as WeChat text: numbered choices, and pieces WeChat accepts (2,048 bytes)."""
-from channels.wechat_text import as_text, split_utf8, with_choices
+from channels.wechat.text import as_text, split_utf8, with_choices
 
 
 def test_a_long_answer_is_cut_between_characters_within_2048_bytes():

@@ -29,7 +29,7 @@ from sanic.request import Request
 from channels.auth import bearer_refusal
 from channels.body_limit import cap_request_bodies
 from channels.door import admit
-from channels.ivr_call import BadTurn, CallMemory, IvrTurn
+from channels.ivr.call import BadTurn, CallMemory, IvrTurn
 from channels.verification_step import note_caller
 from daozhang.conversation import CLOSING, HANDOFF, conversation_id
 from daozhang.masking import mask_phone

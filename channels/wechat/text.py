@@ -1,7 +1,7 @@
 """The bot's messages as WeChat text: choices as numbers, cut to WeChat's 2,048-byte limit.
 
 WeChat shows no buttons in a text message, so a message's choices become
-numbered options the merchant answers with a digit (channels/wechat_choices.py
+numbered options the merchant answers with a digit (channels/wechat/choices.py
 turns the digit into the choice's payload).
 """
 from __future__ import annotations

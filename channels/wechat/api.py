@@ -24,7 +24,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from channels.wechat_text import split_utf8
+from channels.wechat.text import split_utf8
 from daozhang.wiring import redis_key
 
 logger = logging.getLogger(__name__)

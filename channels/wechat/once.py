@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 KEEP_SECONDS = 600  # WeChat's retries are over within ~20 s
 
 
-class OnceOnly:
+class AnswerOnce:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
 

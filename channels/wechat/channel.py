@@ -4,7 +4,7 @@ WeChat's servers verify the URL with a signed GET (`echostr` is echoed back)
 and post each follower message as XML, in plain or AES safe mode
 (`encrypt_type=aes`). The signature is checked before anything else: a bad one,
 one made more than five minutes from our clock, or a nonce already seen with
-another body (`channels.wechat_replay`) gets 403, unreadable XML 400, and the
+another body (`channels.wechat.replay`) gets 403, unreadable XML 400, and the
 bot sees nothing. Text and recognised
 voice go through `channels.door.admit`; a subscribe gets the welcome; other
 message types get one line on what we understand; other events just `success`.
@@ -12,10 +12,10 @@ message types get one line on what we understand; other events just `success`.
 WeChat waits 5 s for a reply and then posts the same MsgId again (three times
 at most). An answer ready within WECHAT_PASSIVE_SECONDS is the passive reply;
 otherwise `success` goes back at once and the answer follows through the
-customer-service API. `channels.wechat_once` makes sure each message is
-processed once and answered once, whatever the retries; `channels.wechat_choices`
+customer-service API. `channels.wechat.once` makes sure each message is
+processed once and answered once, whatever the retries; `channels.wechat.choices`
 reads a bare digit as the numbered choice it picks. What the customer-service
-API could not deliver (`channels.wechat_api`) goes out first when the follower
+API could not deliver (`channels.wechat.api`) goes out first when the follower
 next writes.
 
 Configuration (environment, read here, never `${VAR}` in credentials.yml):
@@ -46,12 +46,12 @@ from wechatpy.utils import check_signature
 
 from channels.body_limit import cap_request_bodies
 from channels.door import admit
-from channels.wechat_api import CustomerService, KeptMessages, SharedAccessToken
-from channels.wechat_choices import NumberedChoices
-from channels.wechat_once import OnceOnly
-from channels.wechat_output import WeChatOutput
-from channels.wechat_replay import ReplayGuard
-from channels.wechat_text import split_utf8
+from channels.wechat.api import CustomerService, KeptMessages, SharedAccessToken
+from channels.wechat.choices import NumberedChoices
+from channels.wechat.once import AnswerOnce
+from channels.wechat.output import WeChatOutput
+from channels.wechat.replay import ReplayGuard
+from channels.wechat.text import split_utf8
 from daozhang.resources import reply
 from daozhang.wiring import shared_redis
 
@@ -129,7 +129,7 @@ class OfficialAccount:
         self.on_new_message = on_new_message
         self.crypto = WeChatCrypto(settings.token, settings.aes_key, settings.app_id) if settings.aes_key else None
         redis = shared_redis("wechat")
-        self.once = OnceOnly(redis)
+        self.once = AnswerOnce(redis)
         self.choices = NumberedChoices(redis)
         self.replays = ReplayGuard(redis)
         self.api = CustomerService(settings.api_base, SharedAccessToken(

@@ -13,8 +13,8 @@ from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel
 
-from channels.wechat_api import CustomerService
-from channels.wechat_text import as_text
+from channels.wechat.api import CustomerService
+from channels.wechat.text import as_text
 
 logger = logging.getLogger(__name__)
 
