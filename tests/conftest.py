@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from tests.redis_server import RedisServer  # noqa: E402  (needs the root on sys.path)
+from tests.support.redis_server import RedisServer  # noqa: E402  (needs the root on sys.path)
 
 _REDIS: RedisServer = None
 

@@ -91,7 +91,7 @@ def _redis_writes_ms(fsync: str, turns: int) -> dict:
     import os
 
     from daozhang.wiring import blocking_redis, ticket_store
-    from tests.redis_server import RedisServer  # the tests' own throwaway server
+    from tests.support.redis_server import RedisServer  # the tests' own throwaway server
 
     data_home = Path(os.environ.get("DZ_REDIS_DIR") or Path.home() / ".local/share/daozhang/redis").parent
     data_home.mkdir(parents=True, exist_ok=True)

@@ -32,8 +32,8 @@ _TICKET = re.compile(r"HO\d{8}-\d{4}")
 
 def record() -> Dict[str, Dict[str, List[dict]]]:
     """{day: {conversation: [{"said": …, "replies": […]}]}}"""
-    from tests.redis_server import RedisServer
-    from tests.stack import Stack
+    from tests.support.redis_server import RedisServer
+    from tests.support.stack import Stack
 
     scripts = yaml.safe_load(SCRIPTS.read_text(encoding="utf-8"))
     recording: Dict[str, Dict[str, List[dict]]] = {}

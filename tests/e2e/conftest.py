@@ -1,8 +1,8 @@
 import pytest
 
-from tests.fake_wechat_api import FakeWeChatApi
-from tests.stack import CHANNEL_SECRETS, Stack
-from tests.wechat_peer import APP_ID, APP_SECRET, account_settings
+from tests.support.fake_wechat_api import FakeWeChatApi
+from tests.support.stack import CHANNEL_SECRETS, Stack
+from tests.support.wechat_peer import APP_ID, APP_SECRET, account_settings
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,9 @@ import uuid
 import pytest
 import redis
 
-from tests.stack import http_post
-from tests.wechat_peer import WeChatServers, follower, signed
-from tests.widget_peer import WidgetPeer
+from tests.support.stack import http_post
+from tests.support.wechat_peer import WeChatServers, follower, signed
+from tests.support.widget_peer import WidgetPeer
 
 CARD, PASSWORD = "6222021234567894", "870421"
 BAD_MESSAGES = ["", "   \n\t ", "\x00\x07\x1b[2J", "😀😀😀", "<script>alert('x')</script>",

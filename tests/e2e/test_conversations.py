@@ -15,7 +15,7 @@ import redis
 from daozhang.clock import today_in_shanghai
 from daozhang.diagnosis import month_day
 from daozhang.payout_calendar import t_plus, workday
-from tests.stack import Stack
+from tests.support.stack import Stack
 
 TODAY = today_in_shanghai()
 SPOKEN = dict(zip("0123456789", "零幺二三四五六七八九"))
@@ -139,9 +139,11 @@ def test_a_merchant_gets_a_diagnosis_with_real_figures(dated_stack, suffix, styl
 def test_a_ticket_offer_accepted_creates_a_ticket(stack, store):
     sender = f"offer-{uuid.uuid4().hex[:6]}"
     stack.say(sender, "新机器第一笔钱没到 商户号898310000000001")
-    reply = texts(stack.say(sender, "好的 帮我提交"))
+    replies = stack.say(sender, "好的 帮我提交")
+    reply = texts(replies)
     ticket_id = stack.tracker(sender)["slots"]["handoff_ticket"]
     assert ticket_id and ticket_id in reply
+    assert not any("custom" in r for r in replies)  # the handover signal is the channel's, never shown
     ticket = stored_ticket(store, ticket_id)
     assert ticket["diagnosis"] == "risk_review_hold" and ticket["slots"]["merchant_id"] == "898310000000001"
     status = texts(stack.say(sender, "我的工单处理得怎么样了"))

@@ -11,8 +11,8 @@ import uuid
 
 import pytest
 
-from tests.redis_server import RedisServer
-from tests.stack import Stack, http_json
+from tests.support.redis_server import RedisServer
+from tests.support.stack import Stack, http_json
 
 WITHIN_SECONDS = 15  # the deadline is 6 s; a merchant would notice anything near a minute
 

@@ -6,7 +6,7 @@ import uuid
 import pytest
 import redis
 
-from tests.stack import http_post
+from tests.support.stack import http_post
 
 MERCHANT_SPOKEN = "八九八三幺零零零零零零零零零二"
 

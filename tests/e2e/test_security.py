@@ -17,9 +17,9 @@ import pytest
 import redis
 
 from daozhang.adapters.sandbox import SandboxAdapter
-from tests.stack import IVR_TOKEN, Stack, http_post
-from tests.wechat_peer import WeChatServers, account_settings, follower
-from tests.widget_peer import WidgetPeer
+from tests.support.stack import IVR_TOKEN, Stack, http_post
+from tests.support.wechat_peer import WeChatServers, account_settings, follower
+from tests.support.widget_peer import WidgetPeer
 
 TOKEN = "rest-test-token"
 QR_MERCHANT = "898310000000002"      # settlement card 5566, registered phone 13800130002

@@ -25,10 +25,10 @@ import redis
 import xmltodict
 
 from daozhang.resources import reply
-from tests.fake_wechat_api import FakeWeChatApi
-from tests.redis_server import RedisServer
-from tests.stack import Stack
-from tests.wechat_peer import ACCOUNT, APP_ID, APP_SECRET, WeChatServers, account_settings, follower, signed
+from tests.support.fake_wechat_api import FakeWeChatApi
+from tests.support.redis_server import RedisServer
+from tests.support.stack import Stack
+from tests.support.wechat_peer import ACCOUNT, APP_ID, APP_SECRET, WeChatServers, account_settings, follower, signed
 
 PASSIVE_SECONDS = 2
 REPLY_DEADLINE = 3  # the door's apology for the stalling merchant: after the passive window

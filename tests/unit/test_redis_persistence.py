@@ -10,8 +10,8 @@ import pytest
 import redis
 
 from daozhang.wiring import ticket_store
-from tests.blocking import Blocking
-from tests.redis_server import _free_port
+from tests.support.blocking import Blocking
+from tests.support.redis_server import _free_port
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "ensure_redis.sh"
 # A crash right after the first start lost the ticket about one run in thirty (appendfsync everysec

@@ -1,4 +1,4 @@
-"""Tickets against a real Redis server (the test session's own, tests/redis_server.py)."""
+"""Tickets against a real Redis server (the test session's own, tests/support/redis_server.py)."""
 import re
 import uuid
 
@@ -6,7 +6,7 @@ import pytest
 
 from daozhang.tickets import CLAIMED, RESOLVED
 from daozhang.wiring import ticket_store
-from tests.blocking import Blocking
+from tests.support.blocking import Blocking
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import os
 import pytest
 
 from daozhang.wiring import ticket_store
-from tests.blocking import Blocking
+from tests.support.blocking import Blocking
 from tools import tickets as cli
 
 
@@ -45,7 +45,7 @@ def test_it_says_which_redis_it_reads(seeded, capsys):
 
 
 def test_an_unreachable_redis_is_said_plainly(monkeypatch, capsys):
-    from tests.redis_server import _free_port
+    from tests.support.redis_server import _free_port
 
     monkeypatch.setenv("REDIS_PORT", str(_free_port()))  # nothing listens there
     assert cli.main(["list"]) == 2

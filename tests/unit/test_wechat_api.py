@@ -11,7 +11,7 @@ import pytest
 
 from channels.wechat.api import CustomerService, KeptMessages, SharedAccessToken
 from daozhang.wiring import redis_client
-from tests.fake_wechat_api import FakeWeChatApi
+from tests.support.fake_wechat_api import FakeWeChatApi
 
 APP_ID, SECRET = "wx0123456789abcdef", "app-secret"
 

@@ -18,7 +18,7 @@ from typing import Optional
 
 from tools.train import model_path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
