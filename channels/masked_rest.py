@@ -14,7 +14,6 @@ server answers (503 when not), unlike Rasa's /status.
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
@@ -27,16 +26,13 @@ from sanic.request import Request
 from channels.auth import bearer_refusal
 from channels.body_limit import cap_request_bodies
 from channels.door import admit
+from channels.json_body import BadRequest, json_object
 from daozhang.conversation import VERIFIED_MERCHANT_ID
 from daozhang.wiring import redis_key, shared_redis
 
 logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 128
-
-
-class BadRequest(ValueError):
-    """The body is not a message we can take; the text says why."""
 
 
 class MaskingRestInput(InputChannel):
@@ -88,12 +84,7 @@ class MaskingRestInput(InputChannel):
         return cap_request_bodies(blueprint)
 
     def _read(self, body: bytes) -> "tuple[str, str, Dict[str, Any]]":
-        try:
-            data = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError) as error:  # RecursionError: [[[[… nested deep
-            raise BadRequest("the body must be JSON in UTF-8") from error
-        if not isinstance(data, dict):
-            raise BadRequest("the body must be a JSON object")
+        data = json_object(body)
         sender, text = data.get("sender"), data.get("message")
         if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS \
                 or not sender.isprintable():

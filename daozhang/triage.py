@@ -25,7 +25,9 @@ _QR_CHANNELS = ("wechat", "alipay", "unionpay_qr")
 
 
 @dataclass(frozen=True)
-class Choice:
+class ProblemOption:
+    """One answer to "which problem is it?": its button title, the problem it names, its cue words."""
+
     title: str
     intent: Optional[str]
     intent_if_qr: Optional[str]
@@ -40,7 +42,7 @@ class TriagePolicy:
     min_problem_confidence: float
     max_gap: float
     question: str
-    choices: Tuple[Choice, ...]
+    choices: Tuple[ProblemOption, ...]
     qr_words: Tuple[str, ...]
     referrals: Tuple[Tuple[Tuple[str, ...], str], ...]
     default_referral: str
@@ -53,7 +55,7 @@ class TriagePolicy:
         return cls(
             min_problem_confidence=float(data["min_problem_confidence"]),
             max_gap=float(data["max_gap"]), question=data["question"],
-            choices=tuple(Choice(c["title"], c.get("intent"), c.get("intent_if_qr"),
+            choices=tuple(ProblemOption(c["title"], c.get("intent"), c.get("intent_if_qr"),
                                  tuple(c.get("words") or ())) for c in data["choices"]),
             qr_words=tuple(data.get("qr_words") or ()),
             referrals=tuple((tuple(r["words"]), r["where"]) for r in data.get("referrals") or ()),
@@ -141,7 +143,7 @@ def _choice_number(text: str) -> Optional[int]:
     return None
 
 
-def _best_by_words(text: str, choices: Iterable[Choice]) -> Optional[Choice]:
+def _best_by_words(text: str, choices: Iterable[ProblemOption]) -> Optional[ProblemOption]:
     """The choice whose longest cue word occurs in the answer (longer cues are surer)."""
     best, best_length = None, 0
     for choice in choices:

@@ -1,7 +1,8 @@
 """Benchmark: model load time, parse latency, memory, normaliser speed,
 sandbox investigation latency, parse time by message length (linear: a long
 message must not stall the server), ticket creation against the real Redis,
-and what durability costs a turn: the writes of one turn against a Redis that
+a merchant's turn through a real stack (the replay conversations, median and
+p90), and what durability costs a turn: the writes of one turn against a Redis that
 fsyncs every write (`appendfsync always`, as `make run` starts it) and one
 that fsyncs once a second, on the disk `make run` keeps its data on.
 
@@ -126,6 +127,36 @@ async def _parse_ms_by_length(agent, lengths=(500, 1000, 2000, 4000, 8000)):
     return figures
 
 
+def _conversation_turn_ms(rounds: int) -> dict:
+    """ms per merchant turn through a real stack (REST → rasa → action server → Redis): the sandbox
+    conversations of tests/replay, on a pinned weekday, against a Redis of the stack's own."""
+    import tempfile
+
+    import yaml
+
+    from tests.support.redis_server import RedisServer
+    from tests.support.stack import Stack
+
+    scripts = yaml.safe_load((Path(__file__).resolve().parent.parent / "tests" / "replay" / "conversations.yml")
+                             .read_text(encoding="utf-8"))["conversations"]
+    server = RedisServer().start()
+    stack = Stack(Path(tempfile.mkdtemp(prefix="bench-turns-")), redis_port=server.port, redis_db=0,
+                  DZ_TODAY="2026-12-02", DZ_RATE_LIMIT="off").start()
+    times = []
+    try:
+        for n in range(rounds):
+            for name, turns in scripts.items():
+                for text in turns:
+                    started = time.perf_counter()
+                    stack.say(f"bench{n}-{name}", text)
+                    times.append((time.perf_counter() - started) * 1000)
+    finally:
+        stack.stop()
+        server.stop()
+    return {"turns": len(times), "median": round(statistics.median(times), 1),
+            "p90": round(_percentile(times, 0.9), 1)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, required=True)
@@ -161,6 +192,7 @@ def main() -> int:
         "ticket_create_ms_mean": round(_ticket_create_ms(200), 3),
         "redis_fsync_always": _redis_writes_ms("always", 400),
         "redis_fsync_everysec": _redis_writes_ms("everysec", 400),
+        "conversation_turn_ms": _conversation_turn_ms(3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     RESULTS.mkdir(exist_ok=True)

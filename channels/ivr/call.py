@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional
 
 import redis.asyncio as aioredis
 
+from channels.json_body import BadRequest, json_object
 from daozhang.wiring import redis_key
 
 logger = logging.getLogger(__name__)
@@ -22,10 +23,6 @@ logger = logging.getLogger(__name__)
 MAX_ID_CHARS = 128
 MAX_TRANSCRIPT_CHARS = 10_000
 _KEYPAD = re.compile(r"^[0-9*#]{1,64}$")
-
-
-class BadTurn(ValueError):
-    """The request is not a turn we can take; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -45,21 +42,16 @@ class IvrTurn:
 
     @classmethod
     def from_body(cls, body: bytes) -> "IvrTurn":
-        try:
-            data = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError) as error:  # RecursionError: [[[[… nested deep
-            raise BadTurn("the body is not JSON in UTF-8") from error
-        if not isinstance(data, dict):
-            raise BadTurn("the body must be a JSON object")
+        data = json_object(body)
         call_id = data.get("call_id")
         if not isinstance(call_id, str) or not call_id.strip() or len(call_id) > MAX_ID_CHARS:
-            raise BadTurn(f"call_id must be a non-empty string of at most {MAX_ID_CHARS} characters")
+            raise BadRequest(f"call_id must be a non-empty string of at most {MAX_ID_CHARS} characters")
         dtmf = _optional_str(data, "dtmf", 64)
         if dtmf and not _KEYPAD.match(dtmf):
-            raise BadTurn("dtmf may hold only 0-9, * and #")
+            raise BadRequest("dtmf may hold only 0-9, * and #")
         nbest = data.get("nbest") or []
         if not isinstance(nbest, list) or not all(isinstance(h, dict) for h in nbest):
-            raise BadTurn("nbest must be a list of {transcript, confidence}")
+            raise BadRequest("nbest must be a list of {transcript, confidence}")
         return cls(call_id=call_id.strip(), transcript=_optional_str(data, "transcript", MAX_TRANSCRIPT_CHARS),
                    confidence=_confidence(data.get("confidence", 1.0)),
                    nbest=[Hypothesis(_optional_str(h, "transcript", MAX_TRANSCRIPT_CHARS),
@@ -79,13 +71,13 @@ def _optional_str(data: Dict[str, Any], key: str, limit: int) -> str:
     if value is None:
         return ""
     if not isinstance(value, str) or len(value) > limit:
-        raise BadTurn(f"{key} must be a string of at most {limit} characters")
+        raise BadRequest(f"{key} must be a string of at most {limit} characters")
     return value
 
 
 def _confidence(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-        raise BadTurn("confidence must be a number from 0 to 1")
+        raise BadRequest("confidence must be a number from 0 to 1")
     return float(value)
 
 

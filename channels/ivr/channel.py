@@ -29,7 +29,8 @@ from sanic.request import Request
 from channels.auth import bearer_refusal
 from channels.body_limit import cap_request_bodies
 from channels.door import admit
-from channels.ivr.call import BadTurn, CallMemory, IvrTurn
+from channels.ivr.call import CallMemory, IvrTurn
+from channels.json_body import BadRequest
 from channels.verification_step import note_caller
 from daozhang.conversation import CLOSING, HANDOFF, conversation_id
 from daozhang.masking import mask_phone
@@ -78,7 +79,7 @@ class IvrInput(InputChannel):
                 return refused
             try:
                 turn = IvrTurn.from_body(request.body or b"")
-            except BadTurn as error:
+            except BadRequest as error:
                 return response.json({"error": str(error)}, status=400)
             memory = CallMemory(shared_redis("state"), turn.call_id, int(self.settings["call_state_ttl_seconds"]))
             return response.json(await self._answer(turn, memory, on_new_message))

@@ -20,7 +20,7 @@ from daozhang.resources import reply
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted([*ROOT.glob("actions/**/*.py"), *ROOT.glob("channels/**/*.py")])
 # What a peer sends wrong; caught to answer it (400, 403) or to read the value as missing.
-PEER_INPUT = {"InvalidSignatureException", "InvalidAppIdException", "UNREADABLE", "BadTurn", "BadRequest", "RecursionError",
+PEER_INPUT = {"InvalidSignatureException", "InvalidAppIdException", "UNREADABLE", "BadRequest", "RecursionError",
               "InvalidOperation", "UnicodeDecodeError", "ValueError"}
 LOGGING = {"exception", "error", "warning", "critical", "info", "debug"}
 # A deadline that passed has no stack trace worth reading: a log line says which and when.
