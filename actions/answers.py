@@ -6,7 +6,7 @@ from typing import Text
 from rasa_sdk.events import SlotSet
 
 from actions.awaiting import Awaiting
-from actions.case import details_of_another_merchant
+from actions.case_state import details_of_another_merchant
 from actions.clarifying import ask_which_problem, policy
 from actions.conclusion import conclude
 from actions.handoff import hand_over

@@ -11,7 +11,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.awaiting import Awaiting
-from actions.conclusion import CASE_SLOTS
+from actions.case_state import CASE_SLOTS, details_of_another_merchant, start_case_events
 from actions.context import answer_follow_up, says_correction
 from actions.safe_action import SafeAction
 from actions.tracker_reading import (
@@ -47,28 +47,6 @@ def _same_problem_again(tracker: Tracker) -> bool:
     given = latest_entities(tracker)
     return (bool(tracker.get_slot("diagnosis")) and latest_intent(tracker) == tracker.get_slot("problem")
             and not any(slot in given for slot in (*CASE_SLOTS, "merchant_id")))
-
-
-def start_case_events(problem: str, given: Dict[str, str]) -> List[Dict[Text, Any]]:
-    """A new case: its problem; the previous case's details and conclusions forgotten,
-    except the details `given` with it."""
-    events = [SlotSet("problem", problem)]
-    events += [SlotSet(slot, None) for slot in CASE_SLOTS if slot not in given]
-    events += [SlotSet(slot, None) for slot in ("diagnosis", "explanation", "lookup", "awaiting", "handoff_ticket")]
-    events += [SlotSet("merchant_id_tries", 0.0), SlotSet("unknown_merchant_tries", 0.0),
-               SlotSet("merchant_id_part", None)]
-    return events
-
-
-def details_of_another_merchant(tracker: Tracker) -> Dict[str, Any]:
-    """A new merchant id in this message: the day and amount given for the old one no longer hold,
-    unless this message repeats them (不对，商户号是…: a different shop, a different sale)."""
-    before = slot_before_latest_message(tracker, "merchant_id")
-    now = latest_entities(tracker).get("merchant_id")
-    if not before or not now or before == now:
-        return {}
-    given = latest_entities(tracker)
-    return {slot: None for slot in ("amount", "txn_date") if slot not in given}
 
 
 def _tries(tracker: Tracker, slot: str) -> int:

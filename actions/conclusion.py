@@ -20,7 +20,6 @@ from daozhang.resources import reply
 from daozhang.transaction_pick import describe, pick
 from daozhang.wiring import adapter
 
-CASE_SLOTS = ("amount", "txn_date", "payment_channel")
 AUTOMATIC_TICKET = ("settlement_failed_account", "lookup_unavailable")
 Events = List[Dict[Text, Any]]
 

@@ -18,8 +18,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.case_state import CASE_SLOTS
 from actions.clarifying import ask_which_problem, may_be_ours
-from actions.conclusion import CASE_SLOTS, conclude
+from actions.conclusion import conclude
 from actions.handoff import hand_over, ticket_status
 from actions.tracker_reading import latest_entities, latest_text
 from daozhang.clock import today_in_shanghai

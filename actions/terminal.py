@@ -1,37 +1,18 @@
-"""POS terminal errors: what the code means and what to try, from the code table."""
+"""POS terminal errors: the code asked for and explained, or a question about the case answered in it."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Text
 
 from rasa_sdk.events import FollowupAction, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.awaiting import Awaiting
 from actions.context import in_context
 from actions.safe_action import SafeAction
+from actions.terminal_answer import terminal_reply
 from actions.tracker_reading import latest_entities, latest_text
 from daozhang.diagnosis import ticket_offer
 from daozhang.resources import reply
 from daozhang.terminal import code_in_answer, guidance
-
-
-def terminal_reply(dispatcher: CollectingDispatcher, code: Optional[str],
-                   text: str) -> List[Dict[Text, Any]]:
-    """Explain the code, or the symptom `text` describes, and ask whether that solved it."""
-    answer = guidance(code, text)
-    if answer.meaning:
-        said = reply("error_code_meaning", code=answer.key, meaning=answer.meaning,
-                     advice=answer.advice)
-    elif answer.advice:
-        said = answer.advice
-    elif code:
-        said = reply("error_code_unknown", code=code.upper())
-    else:
-        dispatcher.utter_message(text=reply("error_code_ask"))
-        return [SlotSet("problem", "terminal_error"), SlotSet("awaiting", Awaiting.ERROR_CODE)]
-    dispatcher.utter_message(text=reply("tried_it_solved", guidance=said))
-    return [SlotSet("problem", "terminal_error"), SlotSet("awaiting", Awaiting.SOLVED),
-            SlotSet("diagnosis", None)]
 
 
 class ActionTerminalGuidance(SafeAction):

@@ -12,13 +12,12 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.awaiting import Awaiting
-from actions.case import start_case_events
+from actions.case_state import CASE_SLOTS, start_case_events
 from actions.clarifying import ask_again, policy, refuse, unhelped_in_a_row
-from actions.conclusion import CASE_SLOTS
 from actions.context import in_context
 from actions.fees import fee_reply
 from actions.safe_action import SafeAction
-from actions.terminal import terminal_reply
+from actions.terminal_answer import terminal_reply
 from actions.tracker_reading import latest_entities, latest_intent, latest_text
 from daozhang.resources import reply
 from daozhang.triage import NONE_OF_THESE

@@ -1,0 +1,37 @@
+"""What a case holds (the sale's day, amount and channel) and how a new one starts.
+
+Kept apart from the actions that use it, so the case form, the clarifying
+question and the yes/no answers share it without importing one another.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+from actions.tracker_reading import latest_entities, slot_before_latest_message
+
+CASE_SLOTS = ("amount", "txn_date", "payment_channel")
+
+
+def start_case_events(problem: str, given: Dict[str, str]) -> List[Dict[Text, Any]]:
+    """A new case: its problem; the previous case's details and conclusions forgotten,
+    except the details `given` with it."""
+    events = [SlotSet("problem", problem)]
+    events += [SlotSet(slot, None) for slot in CASE_SLOTS if slot not in given]
+    events += [SlotSet(slot, None) for slot in ("diagnosis", "explanation", "lookup", "awaiting", "handoff_ticket")]
+    events += [SlotSet("merchant_id_tries", 0.0), SlotSet("unknown_merchant_tries", 0.0),
+               SlotSet("merchant_id_part", None)]
+    return events
+
+
+def details_of_another_merchant(tracker: Tracker) -> Dict[str, Any]:
+    """A new merchant id in this message: the day and amount given for the old one no longer hold,
+    unless this message repeats them (不对，商户号是…: a different shop, a different sale)."""
+    before = slot_before_latest_message(tracker, "merchant_id")
+    now = latest_entities(tracker).get("merchant_id")
+    if not before or not now or before == now:
+        return {}
+    given = latest_entities(tracker)
+    return {slot: None for slot in ("amount", "txn_date") if slot not in given}
