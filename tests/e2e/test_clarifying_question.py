@@ -89,7 +89,9 @@ def test_none_of_these_gets_the_polite_refusal(stack):
 def test_an_answer_that_picks_nothing_is_asked_once_more_then_a_person_is_offered(stack):
     who = sender("nothing")
     assert QUESTION in texts(stack.say(who, first_that_asks(stack, VAGUE)))
-    assert "序号" in texts(stack.say(who, "嗯嗯嗯"))
+    again = stack.say(who, "嗯嗯嗯")
+    assert "没对上选项" in texts(again) and QUESTION in texts(again)
+    assert [b["title"] for b in again[-1]["buttons"]][-1] == "都不是"  # the choices come again, as buttons
     assert "转人工" in texts(stack.say(who, "啊啊啊"))
 
 
