@@ -59,8 +59,9 @@ class ActionTakeProblemChoice(SafeAction):
         answer = latest_text(tracker)
         chosen = policy().resolve(answer, bool(first.get("qr")), latest_intent(tracker))
         if chosen is None:
-            if int(tracker.get_slot("problem_asked") or 1) < MAX_ASKS:
-                return ask_again(dispatcher, first)
+            asked = int(tracker.get_slot("problem_asked") or 1)
+            if asked < MAX_ASKS:
+                return ask_again(dispatcher, first, asked)
             dispatcher.utter_message(text=reply("not_understood_again"))
             return [SlotSet("awaiting", Awaiting.HUMAN), SlotSet("pending_message", None)]
         if chosen == NONE_OF_THESE:

@@ -21,7 +21,7 @@ ID_LIKE_LENGTHS = range(10, 21)
 
 
 def is_merchant_id(text: str) -> bool:
-    return bool(re.fullmatch(rf"\d{{{ID_LENGTH}}}", text))
+    return bool(ID_PATTERN.fullmatch(text))
 
 
 def find_in(text: str) -> Optional[str]:
