@@ -9,9 +9,12 @@ from actions.awaiting import Awaiting
 from actions.case_state import details_of_another_merchant
 from actions.clarifying import ask_which_problem, policy
 from actions.conclusion import conclude
-from actions.handoff import hand_over
+from actions.context import about_the_case
+from actions.handoff import hand_over, person_asked
+from actions.reminding import promise
 from actions.safe_action import SafeAction
 from actions.tracker_reading import latest_entities, latest_intent, latest_text
+from daozhang.after_answer import asks_for_person
 from daozhang.diagnosis import ticket_offer
 from daozhang.lexicon import listens_for
 from daozhang.resources import reply
@@ -36,6 +39,12 @@ class ActionAnswerYesNo(SafeAction):
         corrected = any(slot in latest_entities(tracker) for slot in CORRECTABLE)
         if awaiting == Awaiting.VERIFY:  # 不记得 / 好的 instead of the four digits: the check is asked again
             return await conclude(dispatcher, tracker)
+        if asks_for_person(latest_text(tracker)):  # 提交 / 那就转吧 / 算了还是帮我提交吧, offered or not
+            return await person_asked(dispatcher, tracker)
+        if awaiting != Awaiting.CHOICE and not corrected:  # 不是我退的 / 对 但是能加急吗: about the case
+            answered = await about_the_case(dispatcher, tracker, details=False)
+            if answered is not None:
+                return answered
         if awaiting == Awaiting.CHOICE or (corrected and tracker.get_slot("merchant_id")):
             # 不对，是今天那笔 / 第二笔 / 商户号是…: look up again with what now holds
             forgotten = details_of_another_merchant(tracker)
@@ -49,6 +58,11 @@ class ActionAnswerYesNo(SafeAction):
                 return [SlotSet("awaiting", None)]
             dispatcher.utter_message(text=reply("sorry_not_solved") + ticket_offer())
             return [SlotSet("awaiting", Awaiting.TICKET)]
+        if awaiting == Awaiting.REMINDER:
+            if yes:
+                return await promise(dispatcher, tracker)
+            dispatcher.utter_message(text=reply("reminder_none"))
+            return [SlotSet("awaiting", None)]
         if awaiting in (Awaiting.TICKET, Awaiting.HUMAN):
             if yes:
                 return await hand_over(dispatcher, tracker)

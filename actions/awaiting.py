@@ -9,3 +9,4 @@ class Awaiting:
     PROBLEM = "problem"          # which kind of problem (the clarifying question; `problem_asked` counts)
     ERROR_CODE = "error_code"    # 屏幕上显示的错误码是什么？
     VERIFY = "verify"            # 结算卡或注册手机号的后四位？
+    REMINDER = "reminder"        # 要我到时提醒您吗？

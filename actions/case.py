@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
@@ -12,7 +12,10 @@ from rasa_sdk.types import DomainDict
 
 from actions.awaiting import Awaiting
 from actions.case_state import CASE_SLOTS, details_of_another_merchant, start_case_events
-from actions.context import answer_follow_up, says_correction
+from actions.conclusion import conclude
+from actions.context import about_the_case, offer_person_for, says_correction
+from actions.fees import fee_reply
+from actions.handoff import ticket_named, ticket_status
 from actions.safe_action import SafeAction
 from actions.tracker_reading import (
     bot_spoke_this_turn,
@@ -21,8 +24,12 @@ from actions.tracker_reading import (
     latest_text,
     slot_before_latest_message,
 )
+from daozhang.after_answer import asks_general_rule, is_question, names_another_sale, says_buyer
+from daozhang.follow_up import general_rule
 from daozhang.merchant_id import ID_LENGTH, attempted_id, longest_digit_run, take_digits
 from daozhang.resources import reply
+
+Events = List[Dict[Text, Any]]
 
 
 class ActionStartCase(SafeAction):
@@ -32,14 +39,34 @@ class ActionStartCase(SafeAction):
         return "action_start_case"
 
     async def act(self, dispatcher, tracker, domain):
-        if says_correction(tracker):  # 记错了 是今天上午刷的: the same case, looked up again by the form
-            return [SlotSet("awaiting", None)]
-        answered = await answer_follow_up(dispatcher, tracker)  # 那笔退款不是我退的 / 明天周一能到吗
+        answered = await self._answered_without_a_case(dispatcher, tracker)
         if answered is not None:
             return answered + [FollowupAction("action_listen")]
-        if _same_problem_again(tracker):  # 国庆后第一天能到吗: the form looks again, one line if unchanged
+        if says_correction(tracker) or _same_problem_again(tracker):
+            # 记错了 是今天上午刷的 / 国庆后第一天能到吗: the form looks again, one line if unchanged
             return [SlotSet("awaiting", None)]
-        return start_case_events(latest_intent(tracker), latest_entities(tracker))
+        return start_case_events(latest_intent(tracker), latest_entities(tracker), tracker)
+
+    @staticmethod
+    async def _answered_without_a_case(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Events]:
+        """The buyer, a question about the rule in general, or about the case explained (那笔退款不是
+        我退的 / 明天周一能到吗 / 能加急吗): answered without starting a case or asking for an id."""
+        text, given = latest_text(tracker), latest_entities(tracker)
+        if says_buyer(text):
+            dispatcher.utter_message(text=reply("buyer_referral"))
+            return [SlotSet("awaiting", None)]
+        if asks_general_rule(text) and "merchant_id" not in given and not tracker.get_slot("diagnosis"):
+            dispatcher.utter_message(text=general_rule(given.get("txn_date")))
+            return [SlotSet("awaiting", None)]
+        details = any(slot in given for slot in (*CASE_SLOTS, "merchant_id"))
+        if says_correction(tracker) and details:
+            return None
+        answered = await about_the_case(dispatcher, tracker, details)
+        if answered is not None:
+            return answered
+        if tracker.get_slot("diagnosis") and not details and is_question(text) and not names_another_sale(text):
+            return offer_person_for(dispatcher, text)  # 钱怎么追回来 after a QR order: still that case
+        return None
 
 
 def _same_problem_again(tracker: Tracker) -> bool:
@@ -47,6 +74,11 @@ def _same_problem_again(tracker: Tracker) -> bool:
     given = latest_entities(tracker)
     return (bool(tracker.get_slot("diagnosis")) and latest_intent(tracker) == tracker.get_slot("problem")
             and not any(slot in given for slot in (*CASE_SLOTS, "merchant_id")))
+
+
+def _adds_to_a_fee_question(tracker: Tracker) -> bool:
+    return (tracker.get_slot("problem") == "fee_inquiry" and not tracker.get_slot("merchant_id")
+            and not tracker.get_slot("diagnosis") and "merchant_id" not in latest_entities(tracker))
 
 
 def _tries(tracker: Tracker, slot: str) -> int:
@@ -64,8 +96,11 @@ class ValidateCaseForm(FormValidationAction):
         return "validate_case_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
-        """No id asked for while a person is offered, unless the merchant sends digits again."""
+        """No id asked for while a person is offered, unless the merchant sends digits again, nor for
+        a detail added to a fee question (那微信扫码呢: answered by action_conclude_case)."""
         if tracker.get_slot("awaiting") == Awaiting.HUMAN and not longest_digit_run(latest_text(tracker)):
+            return []
+        if _adds_to_a_fee_question(tracker) or ticket_named(tracker):
             return []
         return domain_slots
 
@@ -81,7 +116,7 @@ class ValidateCaseForm(FormValidationAction):
                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         value = re.sub(r"\D", "", str(value or ""))
         part = tracker.get_slot("merchant_id_part")
-        attempt = take_digits(value, latest_text(tracker), part)
+        attempt = take_digits(value, latest_text(tracker), part, spoken=tracker.get_latest_input_channel() == "ivr")
         # Digits meant as (part of) an id are no amount; a part is kept only while the id is being given.
         cleared = {"merchant_id_part": None} if part else {}
         if "amount" in latest_entities(tracker) and len(value) != ID_LENGTH:
@@ -116,3 +151,28 @@ class ActionAskMerchantId(SafeAction):
         retry = said_already or _tries(tracker, "merchant_id_tries") or _tries(tracker, "unknown_merchant_tries")
         dispatcher.utter_message(text=reply("ask_merchant_id_again" if retry else "ask_merchant_id"))
         return []
+
+
+class ActionConcludeCase(SafeAction):
+    """After the form: the ticket asked about (its merchant id now given), a detail for the fee
+    just explained (那微信扫码呢), a question about one part of the case (800那笔呢) answered
+    from it, or else the case looked up and explained."""
+
+    def name(self) -> Text:
+        return "action_conclude_case"
+
+    async def act(self, dispatcher, tracker, domain):
+        given = latest_entities(tracker)
+        asked = ticket_named(tracker) or tracker.get_slot("ticket_asked")
+        if asked and (ticket_named(tracker) or tracker.get_slot("merchant_id")):  # 202612050018# keyed
+            return await ticket_status(dispatcher, tracker, named=asked)
+        if _adds_to_a_fee_question(tracker):
+            amount = tracker.get_slot("amount")  # 那微信扫码呢: the amount asked about before still holds
+            return fee_reply(dispatcher, {**({"amount": amount} if amount else {}), **given},
+                             tracker.get_slot("payment_channel"))
+        if (tracker.get_slot("diagnosis") and tracker.get_slot("awaiting") != Awaiting.CHOICE
+                and "merchant_id" not in given and not says_correction(tracker)):
+            answered = await about_the_case(dispatcher, tracker, details=True)
+            if answered is not None:
+                return answered
+        return await conclude(dispatcher, tracker)

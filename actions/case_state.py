@@ -15,12 +15,18 @@ from actions.tracker_reading import latest_entities, slot_before_latest_message
 CASE_SLOTS = ("amount", "txn_date", "payment_channel")
 
 
-def start_case_events(problem: str, given: Dict[str, str]) -> List[Dict[Text, Any]]:
+def start_case_events(problem: str, given: Dict[str, str], tracker: Tracker) -> List[Dict[Text, Any]]:
     """A new case: its problem; the previous case's details and conclusions forgotten,
-    except the details `given` with it."""
+    except the details `given` with it. A ticket opened before any case (转人工 first) is
+    this case's ticket: what the case finds completes it instead of opening another."""
     events = [SlotSet("problem", problem)]
     events += [SlotSet(slot, None) for slot in CASE_SLOTS if slot not in given]
-    events += [SlotSet(slot, None) for slot in ("diagnosis", "explanation", "lookup", "awaiting", "handoff_ticket")]
+    events += [SlotSet(slot, None) for slot in ("diagnosis", "explanation", "lookup", "awaiting",
+                                                "open_question", "objection", "ticket_asked")]
+    if tracker.get_slot("problem"):
+        events.append(SlotSet("handoff_ticket", None))
+    if "reference_no" not in given:
+        events.append(SlotSet("reference_no", None))
     events += [SlotSet("merchant_id_tries", 0.0), SlotSet("unknown_merchant_tries", 0.0),
                SlotSet("merchant_id_part", None)]
     return events

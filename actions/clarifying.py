@@ -42,12 +42,14 @@ def ask_which_problem(dispatcher: CollectingDispatcher, tracker: Tracker) -> Lis
     return [SlotSet("awaiting", Awaiting.PROBLEM), SlotSet("pending_message", first), SlotSet("problem_asked", 1.0)]
 
 
-def ask_again(dispatcher: CollectingDispatcher, first: Dict[str, Any], asked: int) -> List[Dict[Text, Any]]:
-    """The question once more, after an answer that picked nothing (it was `asked` times so far);
-    the first message stays pending."""
-    dispatcher.utter_message(text=f"{reply('problem_choice_again')}\n{policy().question}",
-                             buttons=_buttons(bool(first.get("qr"))))
-    return [SlotSet("problem_asked", float(asked + 1))]
+def ask_again(dispatcher: CollectingDispatcher, first: Dict[str, Any], asked: int,
+              noted: bool = False) -> List[Dict[Text, Any]]:
+    """The question once more, after an answer that picked nothing (it was `asked` times so far;
+    `noted`: the answer gave details instead, kept, and it does not count); the first message
+    stays pending."""
+    said = reply("problem_details_noted") if noted else reply("problem_choice_again")
+    dispatcher.utter_message(text=f"{said}\n{policy().question}", buttons=_buttons(bool(first.get("qr"))))
+    return [] if noted else [SlotSet("problem_asked", float(asked + 1))]
 
 
 def _buttons(qr: bool) -> List[Dict[str, str]]:

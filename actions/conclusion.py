@@ -10,12 +10,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.awaiting import Awaiting
-from actions.handoff import hand_over
-from actions.safe_action import SafeAction
+from actions.handoff import complete_the_open_ticket, hand_over
+from actions.reminding import offer_reminder
 from actions.tracker_reading import amounts_said_with, latest_text
 from actions.verification import verification_gate
+from daozhang.clock import today_in_shanghai
 from daozhang.diagnosis import closing_question, explain, ticket_offer
-from daozhang.investigation import CHOOSE, UNKNOWN_MERCHANT, Outcome, investigate
+from daozhang.investigation import CHOOSE, UNKNOWN_MERCHANT, Outcome, investigate, payout_of_record
 from daozhang.resources import reply
 from daozhang.transaction_pick import describe, pick
 from daozhang.wiring import adapter
@@ -76,9 +77,16 @@ async def _explain(dispatcher: CollectingDispatcher, tracker: Tracker, outcome: 
     events = [SlotSet(name, value) for name, value in found.items()] + [SlotSet("awaiting", None)]
     if explanation.code in AUTOMATIC_TICKET:
         return events + await hand_over(dispatcher, tracker, said_first=text, found={**changed, **found})
+    completed = await complete_the_open_ticket(tracker, {**changed, **found})
+    if completed:  # 转人工 first, the case after: the person already waiting gets what was found
+        dispatcher.utter_message(text=f"{text}\n{reply('ticket_completed', ticket_id=completed)}")
+        return events
     if explanation.offer_ticket:
         dispatcher.utter_message(text=f"{text}\n{ticket_offer()}")
         return events + [SlotSet("awaiting", Awaiting.TICKET)]
+    payout = payout_of_record(found["lookup"])
+    if explanation.code == "pending_settlement" and payout and payout >= today_in_shanghai():
+        return events + offer_reminder(dispatcher, text, payout)  # the promise: look again that day
     dispatcher.utter_message(text=f"{text}\n{closing_question()}")
     return events + [SlotSet("awaiting", Awaiting.SOLVED)]
 
@@ -115,13 +123,3 @@ def _date(value: Optional[str]) -> Optional[date]:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-class ActionConcludeCase(SafeAction):
-    """After the form: diagnose and explain (or list the candidates to choose from)."""
-
-    def name(self) -> Text:
-        return "action_conclude_case"
-
-    async def act(self, dispatcher, tracker, domain):
-        return await conclude(dispatcher, tracker)

@@ -1,33 +1,48 @@
 """What a message means for the case already open: the one ladder every action asks.
 
-A message the classifier would refuse (预授权完成怎么做, 周一可以吗) or take for
-a new topic (机器当时显示超时, 记错了 是昨天下午) may belong to the case just
-explained. In order:
+A message the classifier would refuse (预授权完成怎么做, 能加急吗) or take for a new
+topic or a yes (提交, 机器当时显示超时, 记错了 是昨天下午, 我没收到这笔) may belong to
+the case just explained. In order:
 1. a ticket id typed (ho20261129 0001) → that ticket's status;
-2. the case form is asking for the merchant id → not here (the form goes on);
-3. a question about the case explained → its answer from the case, and details
-   for it (a new day or amount) → the case looked up again;
-4. one of our problems close behind → "which problem is it?".
+2. a person or a ticket asked for in any words → the case's ticket (never for a subject
+   just refused as not ours);
+3. the case form is asking for the merchant id → not here (the form goes on);
+4. a question about the case explained → its answer from the case (a reminder asked for →
+   promised); a dispute of what was found → a ticket with the dispute; details for it (a new
+   day or amount) → looked up again;
+5. a question about the rule in general → the rule, no lookup;
+6. a question the case cannot answer → a person offered, the question kept for the ticket;
+7. one of our problems close behind, or a merchant id given → "which problem is it?".
 """
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.awaiting import Awaiting
 from actions.case_state import CASE_SLOTS
 from actions.clarifying import ask_which_problem, may_be_ours
 from actions.conclusion import conclude
-from actions.handoff import hand_over, ticket_status
+from actions.handoff import hand_over, person_asked, ticket_named, ticket_status
+from actions.reminding import offer_reminder, payout_to_come, promise
 from actions.tracker_reading import latest_entities, latest_text
+from daozhang.after_answer import (
+    asks_for_person,
+    asks_general_rule,
+    asks_reminder,
+    asks_ticket_progress,
+    disputes,
+    is_question,
+    names_another_sale,
+)
 from daozhang.clock import today_in_shanghai
-from daozhang.follow_up import follow_up
+from daozhang.follow_up import follow_ups, general_rule
+from daozhang.investigation import payout_of_record
 from daozhang.lexicon import listens_for
-from daozhang.payout_calendar import t_plus
-from daozhang.tickets import find_ticket_id
+from daozhang.resources import reply
 
 Events = List[Dict[Text, Any]]
 
@@ -36,27 +51,56 @@ async def in_context(dispatcher: CollectingDispatcher, tracker: Tracker,
                      may_ask: bool = True) -> Optional[Events]:
     """The answer the conversation so far gives this message, or None when it gives none
     (`may_ask`: whether "which problem is it?" may be the answer)."""
-    if find_ticket_id(latest_text(tracker)):
+    text = latest_text(tracker)
+    if ticket_named(tracker):
         return await ticket_status(dispatcher, tracker)
+    if asks_for_person(text):
+        return await person_asked(dispatcher, tracker)
     if tracker.active_loop.get("name"):
         return None
     in_case = await answer_in_case(dispatcher, tracker)
     if in_case is not None:
         return in_case
-    if may_ask and may_be_ours(tracker):
-        return ask_which_problem(dispatcher, tracker)
+    if asks_general_rule(text) and "merchant_id" not in latest_entities(tracker):  # 我就问问一般规则
+        dispatcher.utter_message(text=general_rule(latest_entities(tracker).get("txn_date")))
+        return [SlotSet("awaiting", None)]
+    if tracker.get_slot("diagnosis") and is_question(text) and not names_another_sale(text):
+        return offer_person_for(dispatcher, text)
+    if may_ask and (may_be_ours(tracker) or "merchant_id" in latest_entities(tracker)):
+        return ask_which_problem(dispatcher, tracker)  # a merchant id given is never refused
     return None
 
 
 async def answer_in_case(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Events]:
-    """A question about the case already explained, or details for it (a new day or amount: look
-    again); None when the message is not about it."""
-    if not says_correction(tracker):  # 记错了 是周五刷的 corrects the sale, it asks nothing
-        answered = await answer_follow_up(dispatcher, tracker)
+    """A question about the case already explained, a dispute of what was found, or details for
+    it (a new day or amount: look again); None when the message is not about it."""
+    if not tracker.get_slot("diagnosis"):
+        return None
+    details = any(slot in latest_entities(tracker) for slot in CASE_SLOTS)
+    if not (says_correction(tracker) and details):  # 记错了 是周五刷的 corrects the sale, it asks nothing
+        answered = await about_the_case(dispatcher, tracker, details)
         if answered is not None:
             return answered
-    if tracker.get_slot("diagnosis") and any(slot in latest_entities(tracker) for slot in CASE_SLOTS):
+    if details:
         return await conclude(dispatcher, tracker)
+    return None
+
+
+async def about_the_case(dispatcher: CollectingDispatcher, tracker: Tracker, details: bool) -> Optional[Events]:
+    """A question about the case explained (its answer), or a dispute of what was found (a ticket
+    that records it); None otherwise. Nothing is looked up again."""
+    text = latest_text(tracker)
+    if asks_reminder(text) and payout_to_come(tracker):  # 到了能告诉我一声吗
+        return await promise(dispatcher, tracker)
+    if tracker.get_slot("handoff_ticket") and asks_ticket_progress(text):
+        return await ticket_status(dispatcher, tracker, named=tracker.get_slot("handoff_ticket"))  # 要多久能查清楚
+    answered = await answer_follow_up(dispatcher, tracker)
+    if answered is not None:
+        return answered
+    if tracker.get_slot("diagnosis") and not details and disputes(text):
+        return await hand_over(dispatcher, tracker, said_first=reply("objection_taken"), objection=text)
+    if tracker.get_slot("diagnosis") and "reference_no" in latest_entities(tracker):  # 我有签购单 参考号…
+        return offer_person_for(dispatcher, text, reply("reference_noted"))
     return None
 
 
@@ -66,24 +110,31 @@ def says_correction(tracker: Tracker) -> bool:
     return bool(tracker.get_slot("diagnosis")) and any(word in text for word in listens_for("correction"))
 
 
+def offer_person_for(dispatcher: CollectingDispatcher, question: str, answer: str = "") -> Events:
+    """A question about the case only a person can answer: say so (after what can be answered)
+    and offer a ticket that carries the question."""
+    offer = reply("offer_question") if answer else reply("case_question_for_person")
+    dispatcher.utter_message(text="\n".join(filter(None, (answer, offer))))
+    return [SlotSet("awaiting", Awaiting.TICKET), SlotSet("open_question", question)]
+
+
 async def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Events]:
     """Events when the latest message asked about the case already explained, else None."""
     code, record = tracker.get_slot("diagnosis"), tracker.get_slot("lookup") or {}
     if not code or not tracker.get_slot("merchant_id"):
         return None
-    answer = follow_up(code, latest_text(tracker), record.get("facts") or {}, today_in_shanghai(), _payout(record))
+    text = latest_text(tracker)
+    answer = follow_ups(code, text, record.get("facts") or {}, today_in_shanghai(), payout_of_record(record),
+                        batch=record.get("batch") or (), amount=latest_entities(tracker).get("amount"))
     if answer is None:
         return None
     if answer.ticket:
-        return await hand_over(dispatcher, tracker, said_first=answer.answer)
+        return await hand_over(dispatcher, tracker, said_first=answer.answer, objection=text)
+    if answer.remind and payout_to_come(tracker):  # 要是周一还不到呢: the question kept for a ticket too
+        return offer_reminder(dispatcher, answer.answer, payout_to_come(tracker)) + [SlotSet("open_question", text)]
+    if answer.offer or answer.remind:
+        return offer_person_for(dispatcher, text, answer.answer)
     dispatcher.utter_message(text=answer.answer)
     return [SlotSet("awaiting", None)]
 
 
-def _payout(record: dict) -> Optional[date]:
-    """When the case's sale was or will be paid out (for "周一可以吗")."""
-    paid = (record.get("settlement") or {}).get("paid_on")
-    if paid:
-        return date.fromisoformat(paid)
-    sale = (record.get("transaction") or {}).get("time")
-    return t_plus(date.fromisoformat(sale[:10]))[0] if sale else None

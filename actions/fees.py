@@ -4,13 +4,23 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any, Dict, List, Mapping, Optional, Text
 
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.context import in_context
 from actions.safe_action import SafeAction
-from actions.tracker_reading import latest_entities
+from actions.tracker_reading import latest_entities, latest_text
 from daozhang import money
+from daozhang.batch_detail import fee_breakdown
 from daozhang.resources import reply, wording
+
+PAID = ("merged_settlement", "already_paid")
+FEE_WORDS = ("手续费", "费率", "扣多少", "扣了多少", "收多少", "扣点", "点数", "服务费", "费用")
+
+
+def mentions_fee(text: str) -> bool:
+    return any(word in text for word in FEE_WORDS)
 
 
 def fee_reply(dispatcher: CollectingDispatcher, entities: Mapping[str, str],
@@ -43,4 +53,25 @@ class ActionExplainFees(SafeAction):
         return "action_explain_fees"
 
     async def act(self, dispatcher, tracker, domain):
+        if tracker.get_slot("diagnosis") and not mentions_fee(latest_text(tracker)):
+            answered = await in_context(dispatcher, tracker, may_ask=False)  # 为什么会冻结 是你们冻的吗
+            if answered is not None:
+                return answered
+        case_fee = fee_of_the_case(tracker)
+        if case_fee:  # 手续费15块是怎么算的, after a paid sale or batch was explained
+            dispatcher.utter_message(text=case_fee)
+            return [SlotSet("awaiting", None)]
         return fee_reply(dispatcher, latest_entities(tracker), tracker.get_slot("payment_channel"))
+
+
+def fee_of_the_case(tracker: Tracker) -> Optional[str]:
+    """How the fee of the sale or batch just explained adds up, when the message asks about that fee
+    (no amount, or the fee's own amount), not about another sum."""
+    record = tracker.get_slot("lookup") or {}
+    facts, sales = record.get("facts") or {}, record.get("batch") or [record.get("transaction")]
+    if record.get("diagnosis") not in PAID or not all(sales):
+        return None
+    asked = latest_entities(tracker).get("amount")
+    if asked and Decimal(asked) != Decimal(str(facts.get("fee", "0")).replace(",", "")):
+        return None
+    return fee_breakdown(sales, facts)

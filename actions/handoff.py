@@ -14,56 +14,94 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.awaiting import Awaiting
 from actions.safe_action import SafeAction
-from actions.tracker_reading import latest_intent, latest_text, transcript
+from actions.tracker_reading import amounts_said_with, intents_in_a_row, latest_intent, latest_text, transcript
+from actions.verification import verification_gate
+from daozhang.after_answer import asks_for_person, is_question
 from daozhang.conversation import HANDOFF
 from daozhang.masking import mask_text
 from daozhang.resources import reply, wording
-from daozhang.tickets import RESOLVED, Ticket, find_ticket_id
+from daozhang.tickets import RESOLVED, Ticket, find_ticket_id, still_to_ask
 from daozhang.wiring import tickets
 
 Events = List[Dict[Text, Any]]
-CASE_FACTS = ("merchant_id", "amount", "txn_date", "payment_channel", "error_code", "problem")
+CASE_FACTS = ("merchant_id", "amount", "txn_date", "payment_channel", "error_code", "problem", "reference_no")
 
 
 async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, said_first: str = "",
-                    found: Optional[Dict[str, Any]] = None) -> Events:
+                    found: Optional[Dict[str, Any]] = None, question: Optional[str] = None,
+                    objection: Optional[str] = None) -> Events:
     """A ticket with everything the conversation collected, and what this turn `found` (slots not
-    set yet); `said_first` is said with the ticket's id."""
+    set yet), the merchant's open `question` or `objection` in words; `said_first` is said with the
+    ticket's id. The case's ticket is opened once: asked again, the same ticket is named (and
+    what is new added to it)."""
     def known(slot: str) -> Any:
         return (found or {}).get(slot, tracker.get_slot(slot))
 
+    question = question or known("open_question")
+    objection = objection or known("objection")
+    existing = await _open_ticket_of_this_case(tracker)
+    if existing is not None:
+        return await _named_again(dispatcher, existing, said_first, question, objection)
     turns = transcript(tracker)
     if said_first:
         turns.append({"who": "bot", "text": mask_text(said_first), "at": ""})
     slots = {name: known(name) for name in CASE_FACTS}
+    also = amounts_said_with(tracker, known("amount"))  # 一笔120 一笔45: both reach the person
+    slots.update(question=question, objection=objection, other_amounts="、".join(also) if also else None)
     ticket = await tickets().create(
         channel=tracker.get_latest_input_channel() or "rest", sender_id=tracker.sender_id,
         merchant_id=known("merchant_id"), intent=known("problem") or latest_intent(tracker),
         slots={k: v for k, v in slots.items() if v is not None},
         adapter_results=[known("lookup")] if known("lookup") else [], diagnosis=known("diagnosis"),
         explanation=known("explanation"), transcript=turns)
-    return _handed_over(dispatcher, ticket, "\n".join(filter(None, (said_first, reply(
-        "ticket_created", ticket_id=ticket.ticket_id)))))
+    missing = still_to_ask(ticket)  # 转人工 as a first message: say what the person will ask
+    said = (reply("ticket_created_ask_more", ticket_id=ticket.ticket_id, missing="、".join(missing)) if missing
+            else reply("ticket_created", ticket_id=ticket.ticket_id))
+    return _handed_over(dispatcher, ticket, "\n".join(filter(None, (said_first, said))))
+
+
+async def complete_the_open_ticket(tracker: Tracker, found: Dict[str, Any]) -> Optional[str]:
+    """A ticket opened before the case was known (转人工 first) gets what the case `found`;
+    its id, or None when the case has no such ticket."""
+    ticket = await _open_ticket_of_this_case(tracker)
+    if ticket is None or ticket.diagnosis:
+        return None
+    slots = {name: found.get(name, tracker.get_slot(name)) for name in CASE_FACTS}
+    await tickets().complete(
+        ticket.ticket_id, merchant_id=slots["merchant_id"], intent=slots["problem"],
+        slots={k: v for k, v in slots.items() if v is not None},
+        adapter_results=[found["lookup"]] if found.get("lookup") else [],
+        diagnosis=found.get("diagnosis"), explanation=found.get("explanation"))
+    return ticket.ticket_id
+
+
+async def _named_again(dispatcher: CollectingDispatcher, ticket: Ticket, said_first: str,
+                       question: Optional[str], objection: Optional[str]) -> Events:
+    """The case's ticket asked for again: the same id, with the merchant's new words added to it."""
+    added = [(key, text) for key, text in (("objection_added", objection), ("question_added", question))
+             if text and text not in (ticket.slots.get("objection"), ticket.slots.get("question"))]
+    for _, text in added:
+        await tickets().add_note(ticket.ticket_id, wording("for_agents")["assistant"], text)
+    said = reply(added[0][0] if added else "ticket_exists", ticket_id=ticket.ticket_id)
+    return _handed_over(dispatcher, ticket, "\n".join(filter(None, (said_first, said))))
 
 
 def _handed_over(dispatcher: CollectingDispatcher, ticket: Ticket, text: str) -> Events:
     dispatcher.utter_message(text=text, json_message={
         HANDOFF: {"ticket": ticket.ticket_id, "priority": ticket.priority}})
-    return [SlotSet("handoff_ticket", ticket.ticket_id), SlotSet("awaiting", None)]
+    return [SlotSet("handoff_ticket", ticket.ticket_id), SlotSet("awaiting", None),
+            SlotSet("open_question", None), SlotSet("objection", None)]
 
 
 class ActionHandOver(SafeAction):
-    """转人工: a ticket with everything collected, and its id for the merchant."""
+    """转人工: a ticket with everything collected (once per case), and its id for the merchant;
+    never for a subject that is not ours."""
 
     def name(self) -> Text:
         return "action_hand_over"
 
     async def act(self, dispatcher, tracker, domain):
-        ticket = await _open_ticket_of_this_case(tracker)
-        if ticket is None:
-            return await hand_over(dispatcher, tracker)
-        # 转人工 after the automatic ticket: the same case, the same ticket
-        return _handed_over(dispatcher, ticket, reply("ticket_exists", ticket_id=ticket.ticket_id))
+        return await person_asked(dispatcher, tracker)
 
 
 async def _open_ticket_of_this_case(tracker: Tracker) -> Optional[Ticket]:
@@ -75,22 +113,53 @@ async def _open_ticket_of_this_case(tracker: Tracker) -> Optional[Ticket]:
     return ticket
 
 
-async def ticket_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
-    """The status of the ticket the merchant named (or their latest), and its resolution once resolved."""
-    named = find_ticket_id(latest_text(tracker))
+def refused_just_before(tracker: Tracker) -> bool:
+    """The bot's last answer refused a subject that is not ours (能直接帮我提吗 after a credit-limit
+    question): no ticket can help with it."""
+    intents = intents_in_a_row(tracker)
+    next(intents, None)
+    return (next(intents, None) == "out_of_scope" and not tracker.get_slot("problem")
+            and tracker.get_slot("awaiting") is None)
+
+
+def not_ours_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    dispatcher.utter_message(text=reply("not_ours_no_ticket"))
+    return [SlotSet("awaiting", None)]
+
+
+def ticket_named(tracker: Tracker) -> Optional[str]:
+    """The ticket id in the latest message; twelve digits alone count when one was asked for."""
+    return find_ticket_id(latest_text(tracker), digits_alone=bool(tracker.get_slot("ticket_id_asked")))
+
+
+async def ticket_status(dispatcher: CollectingDispatcher, tracker: Tracker, named: Optional[str] = None) -> Events:
+    """The status of the ticket the merchant named (or their latest), and its resolution once resolved.
+    Ticket ids are sequential: another conversation's ticket is told only to its own merchant, once
+    the merchant id is given (and checked, where checks are on)."""
+    named = named or ticket_named(tracker)
     ticket = await (tickets().get(named) if named else tickets().latest_for_sender(tracker.sender_id))
     if ticket is not None and ticket.sender_id != tracker.sender_id:
-        ticket = None  # another conversation's ticket: not shown, not even that it exists
+        merchant_id = tracker.get_slot("merchant_id")
+        if not merchant_id:
+            dispatcher.utter_message(text=reply("ticket_whose", ticket_id=ticket.ticket_id))
+            return [SlotSet("ticket_asked", ticket.ticket_id), SlotSet("ticket_id_asked", False),
+                    SlotSet("awaiting", None)]
+        gate = await verification_gate(dispatcher, tracker, merchant_id)
+        if gate is not None:
+            return gate + [SlotSet("ticket_asked", ticket.ticket_id)]
+        if merchant_id != ticket.merchant_id:
+            ticket = None  # not this merchant's: not shown, not even that it exists
     if ticket is None:
         asked = reply("ticket_named", ticket_id=named) if named else reply("ticket_yours")
         dispatcher.utter_message(text=reply("ticket_not_found", asked=asked))
-        return [SlotSet("awaiting", Awaiting.TICKET)]
+        return [SlotSet("awaiting", Awaiting.TICKET), SlotSet("ticket_asked", None), SlotSet("ticket_id_asked", True)]
     text = reply("ticket_status", ticket_id=ticket.ticket_id, day=ticket.created_at[:10],
                  status=wording("ticket_status")[ticket.status])
     if ticket.status == RESOLVED and ticket.resolution_note:
         text += reply("ticket_resolution", note=ticket.resolution_note)
     dispatcher.utter_message(text=text)
-    return [SlotSet("handoff_ticket", ticket.ticket_id)]
+    return [SlotSet("handoff_ticket", ticket.ticket_id), SlotSet("ticket_asked", None),
+            SlotSet("ticket_id_asked", False)]
 
 
 class ActionTicketStatus(SafeAction):
@@ -100,4 +169,21 @@ class ActionTicketStatus(SafeAction):
         return "action_ticket_status"
 
     async def act(self, dispatcher, tracker, domain):
-        return await ticket_status(dispatcher, tracker)
+        return await person_or_status(dispatcher, tracker)
+
+
+async def person_or_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    """提交工单 asks for a ticket, 工单怎么样了 how one is doing: the words say which."""
+    text = latest_text(tracker)
+    if asks_for_person(text) and not ticket_named(tracker):
+        return await person_asked(dispatcher, tracker)
+    return await ticket_status(dispatcher, tracker)
+
+
+async def person_asked(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    """提交 / 帮我登记一下 / 那就转吧, whatever the classifier made of it: the case's ticket, with a
+    question asked in the same breath (能加急吗 帮我转人工); none for a subject just refused."""
+    if refused_just_before(tracker):
+        return not_ours_again(dispatcher, tracker)
+    text = latest_text(tracker)
+    return await hand_over(dispatcher, tracker, question=text if is_question(text) and len(text) > 8 else None)

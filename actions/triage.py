@@ -16,9 +16,11 @@ from actions.case_state import CASE_SLOTS, start_case_events
 from actions.clarifying import ask_again, policy, refuse, unhelped_in_a_row
 from actions.context import in_context
 from actions.fees import fee_reply
+from actions.handoff import person_asked
 from actions.safe_action import SafeAction
 from actions.terminal_answer import terminal_reply
 from actions.tracker_reading import latest_entities, latest_intent, latest_text
+from daozhang.after_answer import asks_for_person
 from daozhang.resources import reply
 from daozhang.triage import NONE_OF_THESE
 
@@ -57,7 +59,13 @@ class ActionTakeProblemChoice(SafeAction):
     async def _answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         first = tracker.get_slot("pending_message") or {}
         answer = latest_text(tracker)
+        if asks_for_person(answer):  # 还是转人工吧, while the choices are shown
+            return [SlotSet("pending_message", None)] + await person_asked(dispatcher, tracker)
         chosen = policy().resolve(answer, bool(first.get("qr")), latest_intent(tracker))
+        details = _details_in_answer(tracker)
+        if chosen is None and details:  # 商户号898310000000003 while the choices are shown: kept
+            kept = {**first, "entities": {**first.get("entities", {}), **details}}
+            return [SlotSet("pending_message", kept)] + ask_again(dispatcher, kept, 0, noted=True)
         if chosen is None:
             asked = int(tracker.get_slot("problem_asked") or 1)
             if asked < MAX_ASKS:
@@ -67,7 +75,7 @@ class ActionTakeProblemChoice(SafeAction):
         if chosen == NONE_OF_THESE:
             # one refusal for question and answer; either may show where to go instead
             return refuse(dispatcher, f"{first.get('text') or ''} {answer}")
-        entities = {**first.get("entities", {}), **_details_in_answer(tracker)}
+        entities = {**first.get("entities", {}), **details}
         # the case details as the first message gave them (a bare "2" is not an amount)
         events = [SlotSet("pending_message", None)] + [SlotSet(slot, entities.get(slot)) for slot in CASE_SLOTS]
         if chosen == "terminal_error":
@@ -77,7 +85,7 @@ class ActionTakeProblemChoice(SafeAction):
         if chosen == "fee_inquiry":
             return events + fee_reply(dispatcher, entities, entities.get("payment_channel"))
         # A case problem: start it with the first message's details and ask for what is missing.
-        return events + start_case_events(chosen, entities) + [FollowupAction("case_form")]
+        return events + start_case_events(chosen, entities, tracker) + [FollowupAction("case_form")]
 
 
 def _details_in_answer(tracker: Tracker) -> Dict[str, str]:

@@ -31,6 +31,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from channels.reminders import kept_for
 from channels.verification_step import verification_step
 from daozhang.conversation import SIGNALS, conversation_id
 from daozhang.masking import mask
@@ -139,6 +140,8 @@ async def admit(message: UserMessage, on_new_message: OnNewMessage) -> CountingO
     if answered:
         await output.send_text_message(message.sender_id, answered)
         return output
+    for kept in await kept_for(message.sender_id):  # a reminder that came due since the last message
+        await output.send_text_message(message.sender_id, kept)
     await answer_in_time(on_new_message, message, output)
     return output
 

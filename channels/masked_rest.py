@@ -27,6 +27,7 @@ from channels.auth import bearer_refusal
 from channels.body_limit import cap_request_bodies
 from channels.door import admit
 from channels.json_body import BadRequest, json_object
+from channels.reminders import run_with
 from daozhang.conversation import VERIFIED_MERCHANT_ID
 from daozhang.wiring import redis_key, shared_redis
 
@@ -51,6 +52,7 @@ class MaskingRestInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         blueprint = Blueprint("rest_webhook", __name__)
+        run_with(blueprint)  # due reminders, in every process that serves the REST channel
 
         @blueprint.route("/", methods=["GET"])
         async def alive(_: Request) -> response.HTTPResponse:

@@ -34,6 +34,8 @@ from sanic.request import Request
 
 from channels.body_limit import cap_request_bodies
 from channels.door import admit
+from channels.reminders import kept_for, reach_live
+from daozhang.conversation import conversation_id
 from daozhang.resources import reply
 from daozhang.wiring import redis_key, shared_redis
 
@@ -103,6 +105,17 @@ class WebWidgetInput(SocketIOInput):
                 await sio.enter_room(sid, session_id, namespace=namespace)
             self.confirmed[sid] = session_id
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+            for kept in await kept_for(conversation_id(self.name(), session_id)):  # news while the page was closed
+                await sio.emit(self.bot_message_evt, {"text": kept}, room=sid, namespace=namespace)
+
+        async def tell(session_id: Text, text: Text) -> bool:
+            """A reminder to the page, live when one is open on the session."""
+            if session_id not in self.confirmed.values():
+                return False
+            await sio.emit(self.bot_message_evt, {"text": text}, room=session_id, namespace=namespace)
+            return True
+
+        reach_live(self.name(), tell)
 
         @sio.on("disconnect", namespace=namespace)
         async def disconnect(sid: Text, reason: Any = None) -> None:

@@ -1,67 +1,121 @@
 """Questions after an explanation, answered in the context of the case (data/follow_ups.yml).
 
-"When will the returned payout be paid again?", "how do I do 预授权完成?", "where do I
-finish 实名认证?", "that refund was not mine", "is Monday OK?" after a payout date: a
-merchant asks these of the case just explained, never as a new topic.
+"When will the returned payout be paid again?", "how do I do 预授权完成?", "that refund
+was not mine", and after a payout date 明天能到吗 / 那后天呢 / 周一几点 / 要是周一还不到呢:
+a merchant asks these of the case just explained, never as a new topic.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Mapping, Optional
+from datetime import date
+from typing import Mapping, Optional, Sequence
 
+from daozhang.after_answer import asks_hour, asks_when, day_asked, is_question, is_what_if
+from daozhang.batch_detail import asks_for_details, every_sale, one_sale
 from daozhang.diagnosis import month_day_weekday
-from daozhang.entities.dates import WEEKDAYS
+from daozhang.payout_calendar import payout_hour, t_plus
 from daozhang.resources import load_yaml, reply
 from daozhang.text.normalise import normalise_text
 
-_WEEKDAY_QUESTION = re.compile(r"(?:下)?(?:周|星期|礼拜)([一二三四五六日天1-7])")
-_DATE_QUESTION = re.compile(r"(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*[号日]")
 _PAYOUT_CODES = ("pending_settlement", "already_paid", "merged_settlement")
+# Where one question of a message ends and the next begins (明天能到吗 手续费多少 / …？另外…).
+_LEAD_IN = re.compile(r"^\s*(?:另外|还有|顺便|再问一下|再问)\s*")
+_CLAUSES = re.compile(r"[？?。！!；;]+|\s+(?=另外|还有|顺便|再问)|(?<=[吗呢么])[，,\s]+")
 
 
 @dataclass(frozen=True)
 class FollowUp:
+    """`ticket`: hand the case to a person with the answer; `offer`: offer to, with the question;
+    `remind`: offer to look the sale up again on its payout day."""
+
     answer: str
     ticket: bool = False
+    offer: bool = False
+    remind: bool = False
 
 
 def follow_up(code: Optional[str], text: str, facts: Mapping[str, str],
-              today: date, payout: Optional[date] = None) -> Optional[FollowUp]:
-    """The answer to a question about the case diagnosed as `code`, or None when it is not one."""
+              today: date, payout: Optional[date] = None, batch: Sequence[Mapping[str, str]] = (),
+              amount: Optional[str] = None) -> Optional[FollowUp]:
+    """The answer to a question about the case diagnosed as `code`, or None when it is not one
+    (`batch`: the sales paid with it; `amount`: one the message names)."""
     if not code:
         return None
     plain = normalise_text(text or "")
+    if batch:
+        about_batch = one_sale(batch, amount, facts) or (every_sale(batch, facts) if asks_for_details(plain) else None)
+        if about_batch:
+            return FollowUp(about_batch)
     if code in _PAYOUT_CODES and payout:
-        asked = _weekday_asked(plain, today)
-        if asked:
-            return FollowUp(_payout_by(asked, payout, today))
+        about_payout = _about_payout(plain, today, payout, facts)
+        if about_payout:
+            return about_payout
+    elif is_what_if(plain):
+        return FollowUp(reply("what_if_other"), offer=True)
     answers = load_yaml("follow_ups.yml")
     for entry in (answers.get(code) or []) + (answers.get("any") or []):
         if any(word in plain for word in entry["words"]):
-            return FollowUp(entry["answer"].format_map(_Facts(facts)), bool(entry.get("ticket")))
+            return FollowUp(entry["answer"].format_map(_Facts(facts)), bool(entry.get("ticket")),
+                            bool(entry.get("offer")))
     return None
 
 
-def _weekday_asked(text: str, today: date) -> Optional[date]:
-    """周一可以吗 → the coming Monday; 10月8号可以吗 → the coming 8 October."""
-    found = _WEEKDAY_QUESTION.search(text)
-    if found:
-        ahead = (WEEKDAYS[found.group(1)] - today.weekday()) % 7 or 7
-        return today + timedelta(days=ahead)
-    found = _DATE_QUESTION.search(text)
-    if not found:
-        return None
-    month, day = int(found.group(1) or today.month), int(found.group(2))
-    for year in (today.year, today.year + 1):
-        try:
-            asked = date(year, month, day)
-        except ValueError:
-            return None
-        if asked >= today:
-            return asked
+def follow_ups(code: Optional[str], text: str, facts: Mapping[str, str], today: date,
+               payout: Optional[date] = None, batch: Sequence[Mapping[str, str]] = (),
+               amount: Optional[str] = None) -> Optional[FollowUp]:
+    """Every question of the message answered (明天能到吗 手续费扣了多少): each clause on its own; a
+    question among them that the case cannot answer is said to go to a person, never dropped."""
+    parts = [part for part in _CLAUSES.split(normalise_text(text or "")) if part.strip()]
+    if len(parts) < 2:
+        return follow_up(code, text, facts, today, payout, batch, amount)
+    answers, unanswered = [], []
+    for part in parts:
+        answer = follow_up(code, part, facts, today, payout, batch, amount)
+        if answer is not None and answer not in answers:
+            answers.append(answer)
+        elif answer is None and is_question(part):
+            unanswered.append(part)
+    if not answers:
+        return follow_up(code, text, facts, today, payout, batch, amount)
+    said = [answer.answer for answer in answers]
+    said += [reply("other_question_for_person", question=_LEAD_IN.sub("", part)) for part in unanswered]
+    return FollowUp("\n".join(said), ticket=any(a.ticket for a in answers),
+                    offer=bool(unanswered) or any(a.offer for a in answers),
+                    remind=not unanswered and any(a.remind for a in answers))
+
+
+def _about_payout(text: str, today: date, payout: date, facts: Mapping[str, str]) -> Optional[FollowUp]:
+    """要是周一还不到呢 (what then) / 明天能到吗 / 那后天呢 (yes or no, with the day) / 周一几点."""
+    card = facts.get("card_last4") or ""
+    if is_what_if(text):
+        if payout <= today:
+            return FollowUp(reply("what_if_paid", payout=month_day_weekday(payout), card=card), offer=True)
+        return FollowUp(reply("what_if_payout", payout=month_day_weekday(payout), card=card), remind=True)
+    asked = day_asked(text, today)
+    hour = _hour_said(payout) if asks_hour(text) else ""
+    if asked and is_question(text):
+        return FollowUp(_payout_by(asked, payout, today) + hour)
+    if hour or asks_when(text):
+        if payout <= today:
+            return FollowUp(reply("payout_already", payout=month_day_weekday(payout)))
+        return FollowUp(reply("payout_day", payout=month_day_weekday(payout)) + (hour or _hour_said(payout)))
     return None
+
+
+def general_rule(sale_day: Optional[str] = None) -> str:
+    """周五晚上刷的卡一般什么时候到账: the rule itself, with the day named worked out, and no lookup."""
+    said = [reply("general_rule", hour=payout_hour() or "")]
+    if sale_day:
+        day = date.fromisoformat(sale_day)
+        said.append(reply("general_rule_for_day", day=month_day_weekday(day),
+                          payout=month_day_weekday(t_plus(day)[0])))
+    return "".join(said) + reply("general_rule_own")
+
+
+def _hour_said(payout: date) -> str:
+    hour = payout_hour()
+    return reply("payout_hour", hour=hour) if hour else reply("payout_hour_unknown")
 
 
 def _payout_by(asked: date, payout: date, today: date) -> str:

@@ -13,6 +13,7 @@ from typing import Callable, Dict, Optional, Sequence, Tuple
 from daozhang import diagnosis as dx
 from daozhang.adapters.base import LookupUnavailable, TransactionStatusAdapter
 from daozhang.clock import today_in_shanghai
+from daozhang.payout_calendar import t_plus
 from daozhang.records import Merchant, Settlement, Transaction
 from daozhang.resources import load_yaml
 
@@ -33,6 +34,8 @@ class Outcome:
     window: Optional[Tuple[date, date]] = None
     # The merchant's day or amount matched nothing exactly: these are the nearest.
     approximate: bool = False
+    # The sales paid out in the same batch as the one diagnosed (每笔明细 / 800那笔呢).
+    batch: Tuple[Transaction, ...] = field(default_factory=tuple)
 
     def as_json(self) -> dict:
         """A plain, JSON-ready account of the lookup, for the ticket."""
@@ -44,6 +47,8 @@ class Outcome:
                                   "card_last4": self.merchant.card_last4}
         if self.candidates:
             record["candidates"] = [_transaction_record(t) for t in self.candidates]
+        if self.batch:
+            record["batch"] = [_transaction_record(t) for t in self.batch]
         if self.diagnosis:
             record["diagnosis"] = self.diagnosis.code
             record["facts"] = dict(self.diagnosis.facts)
@@ -61,6 +66,15 @@ class Outcome:
 def _transaction_record(t: Transaction) -> dict:
     return {"id": t.transaction_id, "time": t.time.isoformat(), "amount": str(t.amount),
             "channel": t.channel, "status": t.status, "reference_no": t.reference_no}
+
+
+def payout_of_record(record: dict) -> Optional[date]:
+    """When the sale of a lookup's record (`Outcome.as_json`) was or will be paid out."""
+    paid = (record.get("settlement") or {}).get("paid_on")
+    if paid:
+        return date.fromisoformat(paid)
+    sale = (record.get("transaction") or {}).get("time")
+    return t_plus(date.fromisoformat(sale[:10]))[0] if sale else None
 
 
 def lookup_window(txn_date: Optional[date], today: date) -> Tuple[date, date]:
@@ -104,6 +118,7 @@ async def investigate(
         settlements = {t.transaction_id: await adapter.get_settlement(merchant_id, t.transaction_id)
                        for t in found}
         amounts = [a for a in (amount, *also_amounts) if a is not None]
+        everything = found
         found, approximate = match_amount(found, settlements, amounts)
         approximate = approximate or widened
         chosen = found[0]
@@ -116,7 +131,8 @@ async def investigate(
         return Outcome(DIAGNOSED, merchant_id, dx.unavailable(merchant_id), window=window)
     return Outcome(DIAGNOSED, merchant_id,
                    dx.diagnose(merchant, chosen, settlements[chosen.transaction_id]),
-                   merchant, window=window, approximate=approximate)
+                   merchant, window=window, approximate=approximate,
+                   batch=_batch_of(chosen, everything, settlements))
 
 
 async def _find(adapter: TransactionStatusAdapter, merchant_id: str, window: Tuple[date, date],
@@ -152,6 +168,19 @@ def _fitting(found: Sequence[Transaction], settlements: Dict[str, Optional[Settl
         return bool(s) and any(v is not None and fits(v) for v in (s.batch_net, s.batch_gross))
 
     return [t for t in found if fits(t.amount) or batch_fits(settlements.get(t.transaction_id))]
+
+
+def _batch_of(chosen: Transaction, found: Sequence[Transaction],
+              settlements: Dict[str, Optional[Settlement]]) -> Tuple[Transaction, ...]:
+    """The sales paid in the same batch as `chosen` (none when it was paid alone or not yet)."""
+    settled = settlements.get(chosen.transaction_id)
+    if not settled or not settled.batch_id:
+        return ()
+    def batch_id(t: Transaction) -> Optional[str]:
+        return getattr(settlements.get(t.transaction_id), "batch_id", None)
+
+    same = sorted((t for t in found if batch_id(t) == settled.batch_id), key=lambda t: t.time)
+    return tuple(same) if len(same) > 1 else ()
 
 
 def _one_batch(settlements: Dict[str, Optional[Settlement]]) -> bool:

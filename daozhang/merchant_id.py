@@ -30,9 +30,17 @@ def find_in(text: str) -> Optional[str]:
     return found.group(0) if found else None
 
 
+# Digits in groups (8983 1000 0000 003 / 零零零零 零零零 零零七): short pieces apart only by spaces or dashes.
+_GROUPED = re.compile(r"\d{1,8}(?:[ \t-]+\d{1,8})+")
+
+
 def longest_digit_run(text: str) -> str:
-    """The longest run of digits in a message, written or spoken."""
-    runs = re.findall(r"\d+", normalise_text(text))
+    """The longest run of digits in a message, written or spoken; a grouping of an id in short
+    pieces (4-4-4-3, or as read aloud) is one run when it makes at most 15 digits."""
+    plain = normalise_text(text)
+    runs = re.findall(r"\d+", plain)
+    runs += [joined for joined in (re.sub(r"\D", "", group) for group in _GROUPED.findall(plain))
+             if len(joined) <= ID_LENGTH]
     return max(runs, key=len) if runs else ""
 
 
@@ -58,13 +66,16 @@ def says_more_is_coming(text: str) -> bool:
     return any(word in text for word in listens_for("more_to_come"))
 
 
-def take_digits(digits: str, text: str, part: Optional[str] = None) -> Attempt:
-    """The id after this message's `digits` (its longest run), given the `part` collected so far."""
+def take_digits(digits: str, text: str, part: Optional[str] = None, spoken: bool = False) -> Attempt:
+    """The id after this message's `digits` (its longest run), given the `part` collected so far;
+    `spoken`: a caller's pause ends a transcript, so a first part of four or more digits waits for
+    the rest (商户号八九八三 幺零零零 … 零零零零 零零二)."""
     if len(digits) == ID_LENGTH:
         return Attempt(complete=digits)
     joined = (part or "") + digits
     if part and len(joined) == ID_LENGTH:
         return Attempt(complete=joined)
-    if digits and len(joined) < ID_LENGTH and (part or says_more_is_coming(text)):
+    paused = spoken and len(digits) >= 4
+    if digits and len(joined) < ID_LENGTH and (part or says_more_is_coming(text) or paused):
         return Attempt(part=joined)
     return Attempt()

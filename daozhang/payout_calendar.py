@@ -71,6 +71,12 @@ def payout_rule() -> str:
     return load_yaml("settlement.yml").get("payout_rule", NEXT_WORKING_DAY)
 
 
+def payout_hour() -> Optional[str]:
+    """The hour by which a payout day's batch reaches the settlement card (settlement.yml), if the rule says."""
+    hour = load_yaml("settlement.yml").get("payout_by")
+    return str(hour) if hour else None
+
+
 def t_plus(trade_day: date, days: int = 1, rule: Optional[str] = None) -> Tuple[date, bool]:
     """Payout day of a T+n settlement, and whether it is an estimate.
 

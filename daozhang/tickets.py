@@ -21,12 +21,15 @@ from daozhang.diagnosis import channel_label
 from daozhang.lexicon import listens_for
 from daozhang.masking import mask_text
 from daozhang.resources import load_yaml, wording
+from daozhang.text.normalise import normalise_text
 
 OPEN, CLAIMED, RESOLVED = "open", "claimed", "resolved"
-# HO20261129-0001 as the store writes it, and as a merchant types or an ASR hears it:
-# any case, with or without the hyphen or spaces.
+# HO20261129-0001 as the store writes it, and as a merchant types or an ASR hears it (H O 二零二六
+# 幺一二九杠零零零幺, after the normaliser): any case, with or without the hyphen, 杠 or spaces;
+# keyed on a phone's keypad, the twelve digits alone.
 WRITTEN_ID = re.compile(r"(HO)(\d{8})-(\d{4})(?!\d)")
-TYPED_ID = re.compile(r"H\s*O\s*-?\s*(\d{8})\s*-?\s*(\d{4})(?!\d)", re.IGNORECASE)
+TYPED_ID = re.compile(r"H\s*O\s*[-杠]?\s*(\d{8})\s*[-杠]?\s*(\d{4})(?!\d)", re.IGNORECASE)
+KEYED_ID = re.compile(r"(?<!\d)(20\d{6})\s*[-杠]?\s*(\d{4})(?!\d)")
 HIGH_AMOUNT = Decimal("10000")
 
 
@@ -53,9 +56,11 @@ class Ticket:
     updated_at: Optional[str] = None
 
 
-def find_ticket_id(text: str) -> Optional[str]:
-    """The ticket id in the merchant's words, written as the store writes it."""
-    found = TYPED_ID.search(text or "")
+def find_ticket_id(text: str, digits_alone: bool = False) -> Optional[str]:
+    """The ticket id in the merchant's words, written as the store writes it (`digits_alone`: the
+    twelve digits without HO count too, where a ticket id is what was asked for)."""
+    plain = normalise_text(text or "")
+    found = TYPED_ID.search(plain) or (KEYED_ID.search(plain) if digits_alone else None)
     return f"HO{found.group(1)}-{found.group(2)}" if found else None
 
 
@@ -98,6 +103,8 @@ def summarise(ticket: Ticket) -> str:
         details.append(said["detail_day"].format(day=slots["txn_date"]))
     if slots.get("amount"):
         details.append(said["detail_amount"].format(amount=slots["amount"]))
+    if slots.get("other_amounts"):
+        details.append(said["detail_other_amounts"].format(amounts=slots["other_amounts"]))
     if slots.get("payment_channel"):
         details.append(channel_label(str(slots["payment_channel"])))
     who = said["merchant"].format(merchant_id=ticket.merchant_id) if ticket.merchant_id else said["merchant_unknown"]
@@ -109,10 +116,25 @@ def summarise(ticket: Ticket) -> str:
         parts.append(said["found"].format(title=title, code=ticket.diagnosis))
     else:
         parts.append(said["not_found"])
+    for words in ("objection", "question"):  # the merchant's own words, what the agent answers
+        if slots.get(words):
+            parts.append(said[words].format(text=slots[words]))
+    if slots.get("reference_no"):
+        parts.append(said["reference_no"].format(reference_no=slots["reference_no"]))
     reasons = ticket.priority_reasons
     parts.append(said["priority_high"].format(reasons="、".join(reasons)) if reasons else said["priority_normal"])
-    parts.append(said["no_need_to_ask"])
+    missing = still_to_ask(ticket)
+    parts.append(said["still_to_ask"].format(missing="、".join(missing)) if missing else said["no_need_to_ask"])
     return "".join(parts)
+
+
+def still_to_ask(ticket: Ticket) -> List[str]:
+    """What the agent must still ask the merchant (转人工 as a first message tells nothing)."""
+    labels = wording("for_agents")["to_ask"]
+    known = {"merchant_id": ticket.merchant_id, "problem": ticket.intent in wording("for_agents")["problems"]}
+    if ticket.diagnosis is None:  # no sale found yet: the agent needs its day and amount
+        known.update(txn_date=ticket.slots.get("txn_date"), amount=ticket.slots.get("amount"))
+    return [label for name, label in labels.items() if name in known and not known[name]]
 
 
 def _stored(ticket: Ticket) -> str:
@@ -189,6 +211,24 @@ class TicketStore:
         change(ticket)
         ticket.updated_at = now_in_shanghai().isoformat(timespec="seconds")
         await self.redis.set(self._key("ticket", ticket.ticket_id), _stored(ticket))
+        return ticket
+
+    async def complete(self, ticket_id: str, *, merchant_id: Optional[str], intent: Optional[str],
+                       slots: Dict[str, object], adapter_results: List[dict], diagnosis: Optional[str],
+                       explanation: Optional[str]) -> Ticket:
+        """What a case found after its ticket was opened (转人工 first, details after): the
+        ticket holds it, and its summary says so, instead of a second ticket being opened."""
+        def change(ticket: Ticket) -> None:
+            ticket.merchant_id = merchant_id or ticket.merchant_id
+            ticket.intent = intent or ticket.intent
+            ticket.slots = {**ticket.slots, **{k: mask_text(v) if isinstance(v, str) else v for k, v in slots.items()}}
+            ticket.adapter_results = ticket.adapter_results + adapter_results
+            ticket.diagnosis = diagnosis or ticket.diagnosis
+            ticket.explanation = mask_text(explanation) if explanation else ticket.explanation
+            ticket.summary = summarise(ticket)
+        ticket = await self._update(ticket_id, change)
+        if merchant_id:
+            await self.redis.lpush(self._key("tickets", "merchant", merchant_id), ticket.ticket_id)
         return ticket
 
     async def claim(self, ticket_id: str, agent: str) -> Ticket:

@@ -1,5 +1,5 @@
 """The composition root: the one place that builds the backend adapter, the verifier,
-the ticket store and the Redis clients.
+the ticket, reminder and outbox stores and the Redis clients.
 
 Actions, channels and tools take them from here, so a process has one adapter
 (one sandbox, loaded once), one verifier and one ticket store, and every Redis
@@ -26,6 +26,8 @@ from redis.retry import Retry
 
 from daozhang.adapters.base import TransactionStatusAdapter, with_timeout
 from daozhang.adapters.sandbox import SandboxAdapter
+from daozhang.outbox import Outbox
+from daozhang.reminders import ReminderStore
 from daozhang.resources import load_yaml
 from daozhang.tickets import TicketStore
 from daozhang.verification import Verifier
@@ -102,3 +104,15 @@ def ticket_store(role: str = "state", prefix: str = KEY_PREFIX, **where: Any) ->
 def tickets() -> TicketStore:
     """The process's ticket store."""
     return TicketStore(shared_redis("state"), KEY_PREFIX)
+
+
+@lru_cache(maxsize=1)
+def reminders() -> ReminderStore:
+    """The process's reminders (due payouts to look up again)."""
+    return ReminderStore(shared_redis("state"), KEY_PREFIX)
+
+
+@lru_cache(maxsize=1)
+def outbox() -> Outbox:
+    """What waits for a merchant's next message."""
+    return Outbox(shared_redis("state"), KEY_PREFIX)

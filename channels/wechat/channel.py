@@ -46,6 +46,7 @@ from wechatpy.utils import check_signature
 
 from channels.body_limit import cap_request_bodies
 from channels.door import admit
+from channels.reminders import reach_live
 from channels.wechat.api import CustomerService, KeptMessages, SharedAccessToken
 from channels.wechat.choices import NumberedChoices
 from channels.wechat.once import AnswerOnce
@@ -134,6 +135,13 @@ class OfficialAccount:
         self.replays = ReplayGuard(redis)
         self.api = CustomerService(settings.api_base, SharedAccessToken(
             settings.api_base, settings.app_id, settings.app_secret, redis), KeptMessages(redis))
+        reach_live(WeChatInput.name(), self._tell)
+
+    async def _tell(self, openid: str, text: str) -> bool:
+        """A reminder through the customer-service API (outside WeChat's 48 hours it is kept for the
+        follower's next message)."""
+        await self.api.send_text(openid, text)
+        return True
 
     def signed(self, request: Request) -> bool:
         """Signed with the account's token, within five minutes of our clock."""

@@ -31,8 +31,14 @@ PRIORITY = {"cue": 5, "date": 4, "unit": 4, "shape": 3, "lexicon": 3, "amount_cu
 # A number standing alone is most often a sum of money in this domain
 # (八百八 没到账, 押了2k); ids and codes have their own shapes and cues.
 BARE_AMOUNT = re.compile(r"^(?:\d{2,7}(?:\.\d{1,2})?|\d\.\d{1,2})$")
-# `*`: the visible tail of a masked card number (************7894) is no amount.
-NOT_BARE_AMOUNT_BEFORE = re.compile(r"(?:第|尾号|后四位|后4位|号|码|TID|tid|型号|编号|版本|v|V|\.|-|/|\*)$")
+# `*`: the visible tail of a masked card number (************7894) is no amount; nor is a card's
+# tail said with a word or two between (我卡尾号不是6789 / 后四位应该是0001).
+CARD_TAIL_WORD = r"(?:尾号|后四位|后4位|末四位|卡号)"
+CARD_TAIL = CARD_TAIL_WORD + r"\S{0,3}"
+# 尾号不是6789啊 是4321: the tail the merchant says instead is no amount either.
+_CLAUSE_CHAR = r"[^，。,.!?！？\d]"
+CARD_TAIL_BEFORE = re.compile(CARD_TAIL_WORD + _CLAUSE_CHAR + r"{0,6}(?:\d{4}" + _CLAUSE_CHAR + "{0,4})?$")
+NOT_BARE_AMOUNT_BEFORE = re.compile(rf"(?:{CARD_TAIL}|第|号|码|TID|tid|型号|编号|版本|v|V|\.|-|/|\*)$")
 
 
 @dataclass(frozen=True)
@@ -111,7 +117,8 @@ class EntityFinder:
             if rule.startswith("amount"):
                 number = doc[start] if rule == "amount_unit" else doc[end - 1]
                 following = doc[number.i + 1].text if number.i + 1 < len(doc) else ""
-                if rule == "amount_cue" and NOT_AMOUNT_AFTER.match(following):
+                if rule == "amount_cue" and (NOT_AMOUNT_AFTER.match(following) or CARD_TAIL_BEFORE.search(
+                        doc.text[max(0, number.idx - 16):number.idx].rstrip())):
                     continue
                 value = float(number.text)
                 if value <= 0:
@@ -139,10 +146,11 @@ class EntityFinder:
         whole = doc.text  # spaCy builds Doc.text on every access: once per message keeps this linear
         for token in doc:
             text = token.text
-            before = whole[max(0, token.idx - 4):token.idx].rstrip()
+            before = whole[max(0, token.idx - 8):token.idx].rstrip()
             following = doc[token.i + 1].text if token.i + 1 < len(doc) else ""
             if BARE_AMOUNT.match(text) and not NOT_AMOUNT_AFTER.match(following) \
-                    and not NOT_BARE_AMOUNT_BEFORE.search(before) and float(text) > 0:
+                    and not NOT_BARE_AMOUNT_BEFORE.search(before) and float(text) > 0 \
+                    and not CARD_TAIL_BEFORE.search(whole[max(0, token.idx - 16):token.idx].rstrip()):
                 found.append(Entity("amount", format_number(float(text)), token.idx,
                                     token.idx + len(text), "bare"))
                 continue

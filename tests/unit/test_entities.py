@@ -114,3 +114,16 @@ def test_the_digits_left_of_a_masked_card_number_are_not_an_amount():
     masked = mask("我的卡号是6222021234567894，昨天刷卡的钱没到账").text
     found = {e.entity for e in EntityFinder.shared().find(normalise_text(masked), TODAY)}
     assert "amount" not in found and "txn_date" in found
+
+
+def test_a_card_tail_in_a_dispute_is_no_amount_and_a_what_if_day_is_no_sale_day():
+    from daozhang.entities.finder import EntityFinder
+    from daozhang.text.normalise import normalise_text
+
+    def found(text):
+        return {e.entity: e.value for e in EntityFinder.shared().find(normalise_text(text))}
+
+    assert "amount" not in found("我卡尾号不是6789")
+    assert "amount" not in found("后四位应该是0001啊")
+    assert "txn_date" not in found("要是周一还不到呢")
+    assert found("周一刷的两千还没到")["amount"] == "2000"

@@ -51,3 +51,66 @@ def test_how_to_refund_a_customer_is_answered_after_any_diagnosis():
 def test_a_date_asked_about_is_the_coming_one():
     answer = follow_up("pending_settlement", "那10月8号可以吗", {}, date(2026, 9, 30), payout=date(2026, 10, 8))
     assert "就在10月8日" in answer.answer
+
+
+SATURDAY = date(2026, 12, 5)
+MONDAY_PAYOUT = date(2026, 12, 7)
+
+
+def test_tomorrow_yes_or_no_with_the_date_and_the_day_after_understood_alone():
+    tomorrow = follow_up("pending_settlement", "明天能到吗", {}, SATURDAY, payout=MONDAY_PAYOUT)
+    assert "还到不了" in tomorrow.answer and "12月7日（周一）" in tomorrow.answer
+    after = follow_up("pending_settlement", "那后天呢", {}, SATURDAY, payout=MONDAY_PAYOUT)
+    assert after.answer.startswith("可以") and "12月7日" in after.answer
+
+
+def test_a_what_if_says_what_happens_then_and_offers_the_reminder_or_a_person():
+    answer = follow_up("pending_settlement", "要是周一还不到呢", {"card_last4": "6789"}, SATURDAY,
+                       payout=MONDAY_PAYOUT)
+    assert answer.remind and "6789" in answer.answer and "人工" in answer.answer
+    assert "之前就能到" not in answer.answer and "可以，" not in answer.answer
+    other = follow_up("risk_review_hold", "要是三天后还没审核完呢", {}, SATURDAY)
+    assert other.offer and "人工" in other.answer
+
+
+def test_the_hour_of_a_payout_day_when_the_rule_knows_it():
+    answer = follow_up("pending_settlement", "周一几点能到", {}, SATURDAY, payout=MONDAY_PAYOUT)
+    assert "12月7日" in answer.answer and "18:00" in answer.answer
+    when = follow_up("pending_settlement", "那到底什么时候到", {}, SATURDAY, payout=MONDAY_PAYOUT)
+    assert "12月7日（周一）" in when.answer
+
+
+def test_questions_only_a_person_can_answer_are_offered_one():
+    for code, text in [("risk_review_hold", "能加急吗"), ("settlement_failed_account", "冻结原因是什么")]:
+        answer = follow_up(code, text, {"reason": "结算卡被冻结"}, SATURDAY)
+        assert answer is not None and (answer.offer or "冻结" in answer.answer), text
+
+
+def test_two_questions_in_one_message_are_both_carried():
+    from daozhang.follow_up import follow_ups
+
+    both = follow_ups("pending_settlement", "明天能到吗 另外能加急吗", {}, SATURDAY, payout=MONDAY_PAYOUT)
+    assert "12月7日" in both.answer and "“能加急吗”" in both.answer and both.offer
+    one = follow_ups("pending_settlement", "明天能到吗", {}, SATURDAY, payout=MONDAY_PAYOUT)
+    assert not one.offer
+
+
+BATCH = [{"time": "2026-12-02T11:42:00", "amount": "500", "channel": "card"},
+         {"time": "2026-12-02T12:15:00", "amount": "800", "channel": "card"},
+         {"time": "2026-12-02T18:37:00", "amount": "1200", "channel": "card"}]
+BATCH_FACTS = {"net": "2,485.00", "gross": "2,500.00", "fee": "15.00", "payout_date": "12月3日"}
+
+
+def test_one_sale_of_a_batch_and_every_sale():
+    one = follow_up("merged_settlement", "800那笔呢", BATCH_FACTS, SATURDAY, batch=BATCH, amount="800")
+    assert "12月2日12:15" in one.answer and "4.80元" in one.answer and "2,485.00元" in one.answer
+    every = follow_up("merged_settlement", "每笔明细发我一下", BATCH_FACTS, SATURDAY, batch=BATCH)
+    assert every.answer.count("元，到账") == 3 and "合计交易2,500.00元" in every.answer
+    assert follow_up("merged_settlement", "900那笔呢", BATCH_FACTS, SATURDAY, batch=BATCH, amount="900") is None
+
+
+def test_the_fee_of_a_batch_adds_up_sale_by_sale():
+    from daozhang.batch_detail import fee_breakdown
+
+    said = fee_breakdown(BATCH, BATCH_FACTS)
+    assert "500.00元 × 0.6% = 3.00元" in said and "1,200.00元 × 0.6% = 7.20元" in said and "15.00元" in said

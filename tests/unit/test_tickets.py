@@ -73,3 +73,31 @@ def test_claim_note_and_resolve(store):
     assert done.status == RESOLVED and done.resolution_note == "已换绑新卡并重新打款"
     assert store.latest_for_sender("s1").ticket_id == ticket.ticket_id
     assert [t.ticket_id for t in store.list(status=RESOLVED)] == [ticket.ticket_id]
+
+
+def test_a_bare_request_for_a_person_says_what_the_agent_must_ask(store):
+    bare = new_ticket(store, merchant_id=None, intent="request_human", slots={}, adapter_results=[],
+                      diagnosis=None, explanation=None, transcript=[{"who": "merchant", "text": "转人工"}])
+    assert "还需向商户询问：商户号、遇到的具体问题、交易日期、交易金额" in bare.summary
+    assert "无需再次询问。" not in bare.summary.split("；")[0]
+    complete = new_ticket(store)
+    assert "还需向商户询问" not in complete.summary and "无需再次询问" in complete.summary
+
+
+def test_the_merchants_question_objection_and_reference_number_are_in_the_summary(store):
+    ticket = new_ticket(store, slots={"amount": "1500", "question": "能加急吗", "objection": "我卡尾号不是6789",
+                                      "reference_no": "532614300101"}, diagnosis="already_paid")
+    assert "商户的问题：“能加急吗”" in ticket.summary
+    assert "商户对查询结论有异议：“我卡尾号不是6789”" in ticket.summary
+    assert "532614300101" in ticket.summary and ticket.slots["amount"] == "1500"
+
+
+def test_a_ticket_opened_before_the_case_is_completed_by_what_the_case_found(store):
+    bare = new_ticket(store, merchant_id=None, intent="request_human", slots={}, adapter_results=[],
+                      diagnosis=None, explanation=None, transcript=[{"who": "merchant", "text": "人工客服"}])
+    done = store.complete(bare.ticket_id, merchant_id="898310000000003", intent="payment_not_arrived",
+                          slots={"amount": "1250"}, adapter_results=[{"diagnosis": "pending_settlement"}],
+                          diagnosis="pending_settlement", explanation="预计12月7日到账")
+    assert done.merchant_id == "898310000000003" and done.slots["amount"] == "1250"
+    assert "还需向商户询问" not in done.summary and "正常结算中" in done.summary
+    assert bare.ticket_id in store.redis.lrange(f"{store.prefix}:tickets:merchant:898310000000003", 0, -1)

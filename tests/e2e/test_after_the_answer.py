@@ -1,0 +1,241 @@
+"""After the first answer: the merchant's next request, question or objection is carried.
+
+Written from fresh conversations (a tester who had not seen the code, issue 20): each
+test is what a merchant would notice after an explanation, through a running stack.
+"""
+import json
+import uuid
+
+import pytest
+import redis
+
+from daozhang.speech import for_the_ear
+from tests.e2e.test_clarifying_question import VAGUE, first_that_asks
+
+ASK_ID = "请告诉我您的商户号"
+REFUSAL = "帮不上忙"
+
+
+def texts(replies):
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def new_sender(tag):
+    return f"after-{tag}-{uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture
+def store(stack):
+    return redis.Redis(host=stack.redis_host, port=stack.redis_port, db=stack.redis_db, decode_responses=True)
+
+
+def ticket_of(stack, store, sender, channel="rest"):
+    ticket_id = stack.tracker(sender, channel)["slots"]["handoff_ticket"]
+    assert ticket_id, "no ticket was opened"
+    return json.loads(store.get(f"daozhang:ticket:{ticket_id}"))
+
+
+def tickets_of(store, sender, channel="rest"):
+    return store.lrange(f"daozhang:tickets:sender:{channel}:{sender}", 0, -1)
+
+
+def explained(stack, tag, opening):
+    sender = new_sender(tag)
+    assert "【" in texts(stack.say(sender, opening))  # the explanation came first
+    return sender
+
+
+PENDING_003 = "今天刷卡收了1250 什么时候能到账 商户号898310000000003"
+PAID_009 = "刷了1500 怎么还没到账 商户号898310000000009"
+
+
+@pytest.mark.parametrize("request_words", ["提交", "提交工单", "帮我登记一下", "那就转吧",
+                                           "can I talk to a real person", "麻烦报上去让人跟进一下"])
+def test_a_ticket_asked_for_in_any_words_is_opened_once_and_named_again(stack, store, request_words):
+    sender = explained(stack, "ask", PENDING_003)
+    reply = texts(stack.say(sender, request_words))
+    ticket = ticket_of(stack, store, sender)
+    assert ticket["ticket_id"] in reply and "没有查到" not in reply
+    again = texts(stack.say(sender, "帮我提交工单"))
+    assert ticket["ticket_id"] in again and len(tickets_of(store, sender)) == 1
+
+
+def test_a_ticket_after_declining_the_offer(stack, store):
+    sender = explained(stack, "declined", "新开的店 昨天刷的第一笔两千块到现在还没到账 商户号898310000000001")
+    assert "工单号" not in texts(stack.say(sender, "不用了"))
+    reply = texts(stack.say(sender, "算了还是帮我提交吧"))
+    assert ticket_of(stack, store, sender)["ticket_id"] in reply
+
+
+def test_a_ticket_while_the_clarifying_menu_is_shown(stack, store):
+    sender = new_sender("menu")
+    stack.say(sender, first_that_asks(stack, VAGUE))
+    reply = texts(stack.say(sender, "还是帮我转人工吧"))
+    assert ticket_of(stack, store, sender)["ticket_id"] in reply
+
+
+def test_a_bare_request_as_the_first_message_says_what_the_agent_must_ask(stack, store):
+    sender = new_sender("bare")
+    reply = texts(stack.say(sender, "转人工"))
+    ticket = ticket_of(stack, store, sender)
+    assert ticket["ticket_id"] in reply and "不用再重复说明" not in reply and "商户号" in reply
+    assert "还需向商户询问：商户号" in ticket["summary"]
+
+
+def test_a_disputed_card_tail_becomes_an_objection_not_an_amount(stack, store):
+    sender = explained(stack, "tail", PAID_009)
+    reply = texts(stack.say(sender, "我卡尾号不是6789"))
+    assert "结论不变" not in reply
+    ticket = ticket_of(stack, store, sender)
+    assert ticket["slots"]["amount"] == "1500" and "6789" not in str(ticket["slots"].get("amount"))
+    assert "我卡尾号不是6789" in ticket["summary"] and ticket["ticket_id"] in reply
+
+
+def test_a_refund_the_merchant_did_not_make_is_recorded_as_their_objection(stack, store):
+    sender = explained(stack, "refund", "给顾客退款了 支付宝那笔99的钱退到哪里了 商户号898310000000011")
+    stack.say(sender, "不是我退的")
+    assert "不是我退的" in ticket_of(stack, store, sender)["summary"]
+
+
+def test_a_what_if_says_what_happens_then_keeps_the_sale_day_and_carries_the_question(stack, store):
+    sender = explained(stack, "whatif", PENDING_003)
+    day = stack.tracker(sender)["slots"]["txn_date"]
+    reply = texts(stack.say(sender, "要是周一还不到呢"))
+    assert "人工" in reply and "要我到时提醒您吗" in reply  # what then, and the promise offered
+    assert stack.tracker(sender)["slots"]["txn_date"] == day
+    stack.say(sender, "不用提醒 直接帮我提交工单吧")
+    ticket = ticket_of(stack, store, sender)
+    assert ticket["slots"]["txn_date"] == day and "要是周一还不到呢" in ticket["summary"]
+
+
+def test_a_side_question_does_not_turn_a_qr_case_into_a_refund_case(stack, store):
+    sender = explained(stack, "side", "顾客微信扫码付了368 我这边没收到 商户号898310000000002")
+    reply = texts(stack.say(sender, "那钱怎么追回来"))
+    assert REFUSAL not in reply and "工单" in reply
+    stack.say(sender, "要")
+    ticket = ticket_of(stack, store, sender)
+    assert ticket["intent"] == "qr_payment_not_arrived" and ticket["diagnosis"] == "qr_not_paid"
+    assert "钱怎么追回来" in ticket["summary"]
+
+
+@pytest.mark.parametrize("question", ["能加急吗", "审核要多久", "被骗了吗 能报警吗", "这个审核为什么要这么久啊？"])
+def test_a_question_inside_the_case_is_answered_or_offered_to_a_person_never_refused(stack, question):
+    sender = explained(stack, "inside", "新开的店 昨天刷的第一笔两千块到现在还没到账 商户号898310000000001")
+    reply = texts(stack.say(sender, question))
+    assert REFUSAL not in reply and reply.strip()
+    assert "审核" in reply or "人工" in reply
+
+
+def test_a_reference_number_given_reaches_the_ticket(stack, store):
+    sender = explained(stack, "ref", "新开的店 昨天刷的第一笔两千块到现在还没到账 商户号898310000000001")
+    reply = texts(stack.say(sender, "我有签购单 参考号532614300101"))
+    assert "参考号" in reply and REFUSAL not in reply
+    stack.say(sender, "好的 提交吧")
+    assert "532614300101" in ticket_of(stack, store, sender)["summary"]
+
+
+def test_a_refusal_never_opens_a_ticket(stack, store):
+    sender = new_sender("refused")
+    assert REFUSAL in texts(stack.say(sender, "信用卡额度怎么提"))
+    reply = texts(stack.say(sender, "能直接帮我提吗"))
+    assert "工单号" not in reply and not tickets_of(store, sender)
+
+
+@pytest.mark.parametrize("question", ["周五晚上刷的卡一般什么时候到账", "我就问问一般规则 刷卡多久到账"])
+def test_a_general_question_gets_the_rule_without_a_lookup(stack, question):
+    sender = new_sender("general")
+    reply = texts(stack.say(sender, question))
+    assert "T+1" in reply and "工作日" in reply and ASK_ID not in reply
+    assert not stack.tracker(sender)["active_loop"]
+
+
+def test_a_buyer_is_told_where_to_go_and_never_asked_for_a_merchant_id(stack):
+    reply = texts(stack.say(new_sender("buyer"), "我是顾客 付了钱商家说没收到"))
+    assert "付款" in reply and ASK_ID not in reply and "商户号" not in reply
+
+
+def test_a_merchant_speaking_of_the_customers_side_is_a_merchant(stack):
+    reply = texts(stack.say(new_sender("side"), "顾客说卡里扣了 我这没收到钱"))
+    assert ASK_ID in reply or "哪一类问题" in reply
+
+
+def test_a_fee_for_another_channel_keeps_the_amount(stack):
+    sender = new_sender("fee")
+    assert "12.00元" in texts(stack.say(sender, "刷卡2000手续费扣多少"))
+    reply = texts(stack.say(sender, "那微信扫码呢"))
+    assert "微信扫码2,000.00元" in reply and "7.60元" in reply and ASK_ID not in reply
+
+
+def test_one_sale_every_sale_and_the_fee_of_a_batch(stack):
+    sender = explained(stack, "batch", "刷了三笔 银行流水里对不上 商户号898310000000004")
+    one = texts(stack.say(sender, "800那笔呢"))
+    assert "800.00元" in one and "4.80元" in one and "多笔交易合并结算到账" not in one
+    every = texts(stack.say(sender, "能不能给我每笔明细"))
+    assert all(amount in every for amount in ("500.00元", "800.00元", "1,200.00元"))
+    fee = texts(stack.say(sender, "手续费15块是怎么算的"))
+    assert "0.6%" in fee and "7.20元" in fee and "15.00元" in fee
+
+
+def test_two_questions_in_one_message_are_both_carried(stack):
+    sender = explained(stack, "two", PENDING_003)
+    reply = texts(stack.say(sender, "明天能到吗？另外能不能加急"))
+    assert ("可以" in reply or "到不了" in reply) and "加急" in reply and "人工" in reply
+
+
+def test_details_typed_while_the_menu_is_shown_are_kept(stack):
+    sender = new_sender("menu-id")
+    stack.say(sender, first_that_asks(stack, VAGUE))
+    noted = texts(stack.say(sender, "商户号898310000000003"))
+    assert "记下了" in noted
+    reply = texts(stack.say(sender, "/settlement_delayed"))
+    assert ASK_ID not in reply and stack.tracker(sender)["slots"]["diagnosis"]
+
+
+def test_ticket_status_from_another_conversation_only_for_its_merchant(stack):
+    owner = explained(stack, "owner", "前天刷了三千块 到现在都没到账 商户号898310000000005")
+    ticket_id = stack.tracker(owner)["slots"]["handoff_ticket"]
+    other = new_sender("other")
+    asked = texts(stack.say(other, f"工單{ticket_id}怎麼樣了"))
+    assert "商户号" in asked and "已受理" not in asked
+    assert "已受理" in texts(stack.say(other, "898310000000005"))
+    stranger = new_sender("stranger")
+    stack.say(stranger, f"我的工单{ticket_id.lower()}进度")
+    assert "已受理" not in texts(stack.say(stranger, "898310000000003"))
+
+
+def test_a_ticket_id_spoken_or_keyed_on_the_hotline(stack):
+    owner = explained(stack, "ivr-owner", "前天刷了三千块 到现在都没到账 商户号898310000000005")
+    ticket_id = stack.tracker(owner)["slots"]["handoff_ticket"]
+    call = f"call-{uuid.uuid4().hex[:6]}"
+    _, spoken = stack.ivr({"call_id": call, "transcript": f"查一下工单 {for_the_ear(ticket_id)}", "confidence": 0.9})
+    assert "商户号" in " ".join(m["text"] for m in spoken["messages"])
+    _, told = stack.ivr({"call_id": call, "transcript": "八九八三幺零零零零零零零零零五", "confidence": 0.9})
+    assert "已受理" in " ".join(m["text"] for m in told["messages"])
+    keyed = f"call-{uuid.uuid4().hex[:6]}"
+    stack.ivr({"call_id": keyed, "transcript": "我的工单怎么样了", "confidence": 0.9})
+    _, answer = stack.ivr({"call_id": keyed, "transcript": "", "dtmf": ticket_id[2:].replace("-", "") + "#",
+                           "confidence": 0.9})
+    assert "商户号" in " ".join(m["text"] for m in answer["messages"])
+
+
+def test_a_ticket_opened_before_the_case_is_completed_by_it_not_duplicated(stack, store):
+    sender = new_sender("adopt")
+    first = texts(stack.say(sender, "人工客服"))
+    ticket_id = stack.tracker(sender)["slots"]["handoff_ticket"]
+    assert ticket_id in first
+    reply = texts(stack.say(sender, "今天刷卡收了1250 还没到账 商户号898310000000003"))
+    assert "【" in reply and ticket_id in reply
+    ticket = json.loads(store.get(f"daozhang:ticket:{ticket_id}"))
+    assert ticket["merchant_id"] == "898310000000003" and ticket["diagnosis"] == "pending_settlement"
+    assert "无需再次询问" in ticket["summary"] and "还需向商户询问" not in ticket["summary"]
+    stack.say(sender, "还是转人工吧")
+    assert tickets_of(store, sender) == [ticket_id]
+
+
+def test_a_merchant_id_spoken_in_groups_with_pauses_on_the_hotline(stack):
+    call = f"call-{uuid.uuid4().hex[:6]}"
+    stack.ivr({"call_id": call, "transcript": "喂 昨天刷卡八百八十块 钱没到账", "confidence": 0.9})
+    _, part = stack.ivr({"call_id": call, "transcript": "商户号八九八三 幺零零零", "confidence": 0.9})
+    assert "收到" in " ".join(m["text"] for m in part["messages"])
+    _, done = stack.ivr({"call_id": call, "transcript": "零零零零 零零七", "confidence": 0.9})
+    assert "冲正" in " ".join(m["text"] for m in done["messages"])

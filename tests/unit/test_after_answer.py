@@ -1,0 +1,53 @@
+"""What a message after an explanation asks for, read from its words whatever the classifier says."""
+from datetime import date
+
+import pytest
+
+from daozhang.after_answer import (
+    asks_for_person,
+    asks_general_rule,
+    day_asked,
+    disputes,
+    is_what_if,
+    names_another_sale,
+    says_buyer,
+)
+
+SATURDAY = date(2026, 12, 5)
+
+
+@pytest.mark.parametrize("text", ["提交", "提交工单", "帮我登记一下", "那就转吧", "算了还是帮我提交吧",
+                                  "can I talk to a real person", "转人工", "找个真人跟我说", "麻烦让人打电话给我",
+                                  "幫我提交工單"])
+def test_a_person_or_a_ticket_asked_for_in_any_words(text):
+    assert asks_for_person(text)
+
+
+@pytest.mark.parametrize("text", ["不用转了", "先不用提交", "我的工单怎么样了", "工单进度查一下",
+                                  "好的", "明天能到吗", "不需要人工"])
+def test_no_request_for_a_person(text):
+    assert not asks_for_person(text)
+
+
+@pytest.mark.parametrize("text", ["我卡尾号不是6789", "不是我退的", "我没收到这笔", "流水里没有啊", "你们查错了吧"])
+def test_a_dispute_of_what_was_found(text):
+    assert disputes(text)
+
+
+def test_a_what_if_is_not_a_date_question():
+    assert is_what_if("要是周一还不到呢") and is_what_if("万一到时候没到账怎么办")
+    assert not is_what_if("周一能到吗")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("明天能到吗", date(2026, 12, 6)), ("那后天呢", date(2026, 12, 7)), ("大后天可以吗", date(2026, 12, 8)),
+    ("周一几点到", date(2026, 12, 7)), ("下周二能到吗", date(2026, 12, 8)), ("8号可以吗", date(2026, 12, 8)),
+    ("到今天都没到", None)])
+def test_the_day_asked_about(text, expected):
+    assert day_asked(text, SATURDAY) == expected
+
+
+def test_general_questions_buyers_and_other_sales():
+    assert asks_general_rule("周五晚上刷的卡一般什么时候到账") and asks_general_rule("我就问问规则")
+    assert says_buyer("我是顾客 付了钱商家说没收到") and not says_buyer("顾客说卡里扣了 我没收到")
+    assert names_another_sale("还有一笔也没到") and not names_another_sale("能加急吗")

@@ -1,0 +1,16 @@
+"""A merchant id given whole, in groups, or in pieces over several messages."""
+from daozhang.merchant_id import longest_digit_run, take_digits
+
+
+def test_an_id_in_groups_is_one_run_but_an_amount_beside_an_id_is_not_joined():
+    assert longest_digit_run("8983 1000 0000 003") == "898310000000003"
+    assert longest_digit_run("零零零零 零零零 零零七") == "0000000007"
+    assert longest_digit_run("收了800 商户号898310000000003") == "898310000000003"
+
+
+def test_a_caller_pausing_after_a_few_digits_is_still_giving_the_id():
+    first = take_digits("89831000", "商户号八九八三 幺零零零", spoken=True)
+    assert first.part == "89831000"
+    assert take_digits("0000007", "零零零零 零零七", part=first.part).complete == "898310000000007"
+    assert take_digits("89831000", "89831000").missed  # typed and nothing said to come: a miss
+    assert take_digits("123", "幺二三", spoken=True).missed  # three digits are no first part
