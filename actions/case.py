@@ -14,7 +14,7 @@ from actions.awaiting import Awaiting
 from actions.case_state import CASE_SLOTS, details_of_another_merchant, start_case_events
 from actions.conclusion import conclude
 from actions.context import about_the_case, offer_person_for, says_correction
-from actions.fees import fee_reply
+from actions.fees import fee_reply, mentions_fee, rates
 from actions.handoff import ticket_named, ticket_status
 from actions.safe_action import SafeAction
 from actions.tracker_reading import (
@@ -24,7 +24,7 @@ from actions.tracker_reading import (
     latest_text,
     slot_before_latest_message,
 )
-from daozhang.after_answer import asks_general_rule, is_question, names_another_sale, says_buyer
+from daozhang.after_answer import asks_general_rule, clauses, is_question, names_another_sale, says_buyer
 from daozhang.follow_up import general_rule
 from daozhang.merchant_id import ID_LENGTH, attempted_id, longest_digit_run, take_digits
 from daozhang.resources import reply
@@ -45,6 +45,9 @@ class ActionStartCase(SafeAction):
         if says_correction(tracker) or _same_problem_again(tracker):
             # 记错了 是今天上午刷的 / 国庆后第一天能到吗: the form looks again, one line if unchanged
             return [SlotSet("awaiting", None)]
+        parts = clauses(latest_text(tracker))
+        if len(parts) > 1 and any(mentions_fee(part) for part in parts):  # 99怎么没到账？另外手续费是多少
+            dispatcher.utter_message(text=reply("fee_by_the_way", rates=rates()))
         return start_case_events(latest_intent(tracker), latest_entities(tracker), tracker)
 
     @staticmethod

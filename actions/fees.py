@@ -12,6 +12,7 @@ from actions.context import in_context
 from actions.safe_action import SafeAction
 from actions.tracker_reading import latest_entities, latest_text
 from daozhang import money
+from daozhang.after_answer import clauses, says_still_missing
 from daozhang.batch_detail import fee_breakdown
 from daozhang.resources import reply, wording
 
@@ -23,11 +24,14 @@ def mentions_fee(text: str) -> bool:
     return any(word in text for word in FEE_WORDS)
 
 
+def rates() -> str:
+    return reply("fee_rates", card=money.percent(money.fee_rate("card")), qr=money.percent(money.fee_rate("wechat")))
+
+
 def fee_reply(dispatcher: CollectingDispatcher, entities: Mapping[str, str],
               channel: Optional[str]) -> List[Dict[Text, Any]]:
     """The rates, and the fee and net of the amount the merchant's message named."""
-    card, qr = money.fee_rate("card"), money.fee_rate("wechat")
-    lines = [reply("fee_rates", card=money.percent(card), qr=money.percent(qr))]
+    lines = [rates()]
     try:
         amount = Decimal(entities["amount"]) if "amount" in entities else None
     except InvalidOperation:
@@ -61,7 +65,11 @@ class ActionExplainFees(SafeAction):
         if case_fee:  # 手续费15块是怎么算的, after a paid sale or batch was explained
             dispatcher.utter_message(text=case_fee)
             return [SlotSet("awaiting", None)]
-        return fee_reply(dispatcher, latest_entities(tracker), tracker.get_slot("payment_channel"))
+        events = fee_reply(dispatcher, latest_entities(tracker), tracker.get_slot("payment_channel"))
+        parts = clauses(latest_text(tracker))
+        if len(parts) > 1 and any(says_still_missing(part) for part in parts):  # 手续费多少？另外99的没到账
+            dispatcher.utter_message(text=reply("missing_sale_next"))
+        return events
 
 
 def fee_of_the_case(tracker: Tracker) -> Optional[str]:

@@ -24,6 +24,15 @@ _DATE = re.compile(r"(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*[号日]")
 _NEGATED_PERSON = re.compile(r"(?:不用|不要|不需要|先不|别|没必要)\S{0,3}(?:转|提交|人工|登记|工单)")
 
 
+# Where one question of a message ends and the next begins (明天能到吗 手续费多少 / …？另外…).
+_CLAUSES = re.compile(r"[？?。！!；;]+|\s+(?=另外|还有|顺便|再问)|(?<=[吗呢么])[，,\s]+")
+
+
+def clauses(text: str) -> list:
+    """The questions of one message, each on its own."""
+    return [part for part in _CLAUSES.split(normalise_text(text or "")) if part.strip()]
+
+
 def _plain(text: str) -> str:
     return normalise_text(text or "").lower()
 
@@ -52,6 +61,11 @@ def disputes(text: str) -> bool:
 def is_what_if(text: str) -> bool:
     """要是周一还不到呢: what happens when the promised day passes."""
     return _says(text, "what_if") and _says(text, "still_missing")
+
+
+def says_still_missing(text: str) -> bool:
+    """没到账 / 没收到: money that has not come."""
+    return _says(text, "still_missing")
 
 
 def is_question(text: str) -> bool:

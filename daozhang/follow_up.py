@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Mapping, Optional, Sequence
 
-from daozhang.after_answer import asks_hour, asks_when, day_asked, is_question, is_what_if
+from daozhang.after_answer import asks_hour, asks_when, clauses, day_asked, is_question, is_what_if
 from daozhang.batch_detail import asks_for_details, every_sale, one_sale
 from daozhang.diagnosis import month_day_weekday
 from daozhang.payout_calendar import payout_hour, t_plus
@@ -66,7 +66,7 @@ def follow_ups(code: Optional[str], text: str, facts: Mapping[str, str], today: 
                amount: Optional[str] = None) -> Optional[FollowUp]:
     """Every question of the message answered (明天能到吗 手续费扣了多少): each clause on its own; a
     question among them that the case cannot answer is said to go to a person, never dropped."""
-    parts = [part for part in _CLAUSES.split(normalise_text(text or "")) if part.strip()]
+    parts = clauses(text)
     if len(parts) < 2:
         return follow_up(code, text, facts, today, payout, batch, amount)
     answers, unanswered = [], []

@@ -239,3 +239,8 @@ def test_a_merchant_id_spoken_in_groups_with_pauses_on_the_hotline(stack):
     assert "收到" in " ".join(m["text"] for m in part["messages"])
     _, done = stack.ivr({"call_id": call, "transcript": "零零零零 零零七", "confidence": 0.9})
     assert "冲正" in " ".join(m["text"] for m in done["messages"])
+
+
+def test_a_fee_question_beside_a_missing_sale_in_the_first_message_is_not_dropped(stack):
+    reply = texts(stack.say(new_sender("two-first"), "99块的扫码怎么没到账？另外扫码手续费是多少"))
+    assert "0.38%" in reply and "商户号" in reply
