@@ -1,5 +1,9 @@
-import pytest
+from pathlib import Path
 
+import pytest
+from playwright.sync_api import sync_playwright
+
+from channels import web_widget
 from tests.support.fake_wechat_api import FakeWeChatApi
 from tests.support.stack import CHANNEL_SECRETS, Stack
 from tests.support.wechat_peer import APP_ID, APP_SECRET, account_settings
@@ -20,3 +24,21 @@ def stack(tmp_path_factory, wechat_api):
                     **account_settings(wechat_api.url, passive_seconds=4)).start()
     yield running
     running.stop()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright (no downloaded browser), for the chat page."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make chromium-installed`")
+    if not (web_widget.PAGE_DIR / "index.html").exists():
+        pytest.fail("the chat page is not built: run `make web`")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()

@@ -9,10 +9,12 @@ from decimal import Decimal
 
 import pytest
 import redis
+from playwright.sync_api import expect
 
 from daozhang.diagnosis import month_day_weekday
 from daozhang.payout_calendar import t_plus
 from daozhang.reminders import due_time
+from tests.e2e.test_web_widget import WAIT_MS, bot_bubbles, open_widget, say
 from tests.support.fake_wechat_api import FakeWeChatApi
 from tests.support.stack import CHANNEL_SECRETS, Stack
 from tests.support.wechat_peer import APP_ID, APP_SECRET, WeChatServers, account_settings, follower
@@ -82,3 +84,14 @@ def test_at_the_payout_time_a_wechat_follower_is_told_through_the_customer_servi
     while not any("【到账提醒】" in text for text in api.texts_to(openid)) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert any("【到账提醒】" in text and "工单号" in text for text in api.texts_to(openid))
+
+
+def test_at_the_payout_time_an_open_chat_page_shows_it_live(past_stack, browser):
+    stack, _ = past_stack
+    page = open_widget(browser, stack)
+    say(page, PENDING_003)
+    expect(bot_bubbles(page).last).to_contain_text("要我到时提醒您吗", timeout=WAIT_MS)
+    say(page, "好的")
+    expect(bot_bubbles(page).last).to_contain_text("【到账提醒】", timeout=WAIT_MS)  # nothing sent: it came by itself
+    expect(bot_bubbles(page).last).to_contain_text("工单号")
+    page.context.close()

@@ -13,16 +13,13 @@ from urllib.parse import urlparse
 
 import pytest
 import socketio
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from channels import web_widget
 from daozhang.resources import reply
 from daozhang.triage import TriagePolicy
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHOTS = ROOT / "results" / "tmp" / "web"
 DOCS = ROOT / "docs"
 PAGE = "/webhooks/socketio/chat/"
@@ -31,18 +28,6 @@ WAIT_MS = 20_000  # a reply comes within the door's 6 s deadline; wide margin
 # Vague messages with no date or amount (those would be read as details of the case just
 # diagnosed): one of them gets the clarifying question with its buttons.
 VAGUE = ["问一下款的事", "钱怎么少了", "我钱去哪了", "我的钱呢", "钱的事情", "那个款的问题"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make chromium-installed`")
-    if not (web_widget.PAGE_DIR / "index.html").exists():
-        pytest.fail("the chat page is not built: run `make web`")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 def open_widget(browser, stack, **context_options):
