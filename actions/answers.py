@@ -14,17 +14,11 @@ from actions.handoff import hand_over, person_asked
 from actions.reminding import promise
 from actions.safe_action import SafeAction
 from actions.tracker_reading import latest_entities, latest_intent, latest_text
-from daozhang.after_answer import asks_for_person
+from daozhang.after_answer import asks_for_person, declines_reminder, says_solved
 from daozhang.diagnosis import ticket_offer
-from daozhang.lexicon import listens_for
 from daozhang.resources import reply
 
 CORRECTABLE = ("merchant_id", "txn_date", "amount", "payment_channel")
-
-
-def says_solved(text: str) -> bool:
-    """解决了 / 钱到了 — and not 还没解决."""
-    return any(w in text for w in listens_for("solved")) and not any(w in text for w in listens_for("not_solved"))
 
 
 class ActionAnswerYesNo(SafeAction):
@@ -59,7 +53,7 @@ class ActionAnswerYesNo(SafeAction):
             dispatcher.utter_message(text=reply("sorry_not_solved") + ticket_offer())
             return [SlotSet("awaiting", Awaiting.TICKET)]
         if awaiting == Awaiting.REMINDER:
-            if yes:
+            if yes and not declines_reminder(latest_text(tracker)):
                 return await promise(dispatcher, tracker)
             dispatcher.utter_message(text=reply("reminder_none"))
             return [SlotSet("awaiting", None)]

@@ -11,7 +11,13 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.awaiting import Awaiting
-from actions.case_state import CASE_SLOTS, details_of_another_merchant, start_case_events
+from actions.case_state import (
+    CASE_SLOTS,
+    asks_about_the_sale,
+    details_of_another_merchant,
+    sale_kept,
+    start_case_events,
+)
 from actions.conclusion import conclude
 from actions.context import about_the_case, offer_person_for, says_correction
 from actions.fees import fee_reply, mentions_fee, rates
@@ -24,10 +30,11 @@ from actions.tracker_reading import (
     latest_text,
     slot_before_latest_message,
 )
-from daozhang.after_answer import asks_general_rule, clauses, is_question, names_another_sale, says_buyer
+from daozhang.after_answer import asks_general_rule, clauses, is_question, names_another_sale, says_buyer, says_solved
 from daozhang.follow_up import general_rule
 from daozhang.merchant_id import ID_LENGTH, attempted_id, longest_digit_run, take_digits
 from daozhang.resources import reply
+from daozhang.terminal import guidance
 
 Events = List[Dict[Text, Any]]
 
@@ -45,9 +52,7 @@ class ActionStartCase(SafeAction):
         if says_correction(tracker) or _same_problem_again(tracker):
             # 记错了 是今天上午刷的 / 国庆后第一天能到吗: the form looks again, one line if unchanged
             return [SlotSet("awaiting", None)]
-        parts = clauses(latest_text(tracker))
-        if len(parts) > 1 and any(mentions_fee(part) for part in parts):  # 99怎么没到账？另外手续费是多少
-            dispatcher.utter_message(text=reply("fee_by_the_way", rates=rates()))
+        _answer_the_other_question(dispatcher, tracker)
         return start_case_events(latest_intent(tracker), latest_entities(tracker), tracker)
 
     @staticmethod
@@ -61,6 +66,12 @@ class ActionStartCase(SafeAction):
         if asks_general_rule(text) and "merchant_id" not in given and not tracker.get_slot("diagnosis"):
             dispatcher.utter_message(text=general_rule(given.get("txn_date")))
             return [SlotSet("awaiting", None)]
+        if tracker.get_slot("diagnosis") and says_solved(text):  # 是我退的 那没事了
+            dispatcher.utter_message(text=reply("glad_solved"))
+            return [SlotSet("awaiting", None)]
+        if asks_about_the_sale(tracker, text, is_question(text), says_correction(tracker)):
+            answered = await about_the_case(dispatcher, tracker, details=False)  # 那我今天做完 周一能到账吗
+            return sale_kept(tracker) + (answered or offer_person_for(dispatcher, text))
         details = any(slot in given for slot in (*CASE_SLOTS, "merchant_id"))
         if says_correction(tracker) and details:
             return None
@@ -70,6 +81,23 @@ class ActionStartCase(SafeAction):
         if tracker.get_slot("diagnosis") and not details and is_question(text) and not names_another_sale(text):
             return offer_person_for(dispatcher, text)  # 钱怎么追回来 after a QR order: still that case
         return None
+
+
+def _answer_the_other_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """A second question beside the missing sale (另外手续费是多少 / 还有 机器老显示网络连接失败)
+    is answered first, while the sale is looked up; never dropped."""
+    parts = clauses(latest_text(tracker))
+    if len(parts) < 2:
+        return
+    if any(mentions_fee(part) for part in parts):
+        dispatcher.utter_message(text=reply("fee_by_the_way", rates=rates()))
+    for part in parts[1:]:
+        found = guidance(latest_entities(tracker).get("error_code"), part)
+        if found.advice:
+            meaning = reply("error_code_meaning", code=found.key, meaning=found.meaning, advice=found.advice) \
+                if found.meaning else found.advice
+            dispatcher.utter_message(text=reply("terminal_by_the_way", guidance=meaning))
+            return
 
 
 def _same_problem_again(tracker: Tracker) -> bool:

@@ -41,3 +41,17 @@ def details_of_another_merchant(tracker: Tracker) -> Dict[str, Any]:
         return {}
     given = latest_entities(tracker)
     return {slot: None for slot in ("amount", "txn_date") if slot not in given}
+
+
+def asks_about_the_sale(tracker: Tracker, text: str, is_question: bool, correcting: bool) -> bool:
+    """A question about the case explained that names a day and no sum (那后天呢 后天是周六 /
+    周一能到账吗): the day is the question's, not the sale's (a sum names another sale)."""
+    given = latest_entities(tracker)
+    return bool(tracker.get_slot("diagnosis")) and is_question and not correcting \
+        and "txn_date" in given and not {"merchant_id", "amount"} & set(given)
+
+
+def sale_kept(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The sale's day, amount and channel as they were before this message set them."""
+    given = latest_entities(tracker)
+    return [SlotSet(slot, slot_before_latest_message(tracker, slot)) for slot in CASE_SLOTS if slot in given]

@@ -23,20 +23,23 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.awaiting import Awaiting
-from actions.case_state import CASE_SLOTS
-from actions.clarifying import ask_which_problem, may_be_ours
+from actions.case_state import CASE_SLOTS, asks_about_the_sale, sale_kept
+from actions.clarifying import ask_which_problem, may_be_ours, refuse
 from actions.conclusion import conclude
-from actions.handoff import hand_over, person_asked, ticket_named, ticket_status
-from actions.reminding import offer_reminder, payout_to_come, promise
+from actions.handoff import case_ticket, hand_over, person_asked, ticket_named, ticket_status
+from actions.reminding import call_off, offer_reminder, payout_to_come, promise
 from actions.tracker_reading import latest_entities, latest_text
 from daozhang.after_answer import (
     asks_for_person,
     asks_general_rule,
     asks_reminder,
     asks_ticket_progress,
+    declines_reminder,
     disputes,
     is_question,
     names_another_sale,
+    not_ours,
+    says_buyer,
 )
 from daozhang.clock import today_in_shanghai
 from daozhang.follow_up import follow_ups, general_rule
@@ -54,6 +57,13 @@ async def in_context(dispatcher: CollectingDispatcher, tracker: Tracker,
     text = latest_text(tracker)
     if ticket_named(tracker):
         return await ticket_status(dispatcher, tracker)
+    if says_buyer(text):  # 我是买东西的: where to go, never a merchant id asked for
+        dispatcher.utter_message(text=reply("buyer_referral"))
+        return [SlotSet("awaiting", None)]
+    if not_ours(text):  # 能帮我办张信用卡吗, even in the middle of a case
+        return refuse(dispatcher, text)
+    if asks_ticket_progress(text) and await case_ticket(tracker):  # 那这个工单多久有人处理
+        return await ticket_status(dispatcher, tracker, named=(await case_ticket(tracker)).ticket_id)
     if asks_for_person(text):
         return await person_asked(dispatcher, tracker)
     if tracker.active_loop.get("name"):
@@ -76,6 +86,10 @@ async def answer_in_case(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     it (a new day or amount: look again); None when the message is not about it."""
     if not tracker.get_slot("diagnosis"):
         return None
+    text = latest_text(tracker)
+    if asks_about_the_sale(tracker, text, is_question(text), says_correction(tracker)):
+        answered = await about_the_case(dispatcher, tracker, details=False)  # 那后天呢 后天是周六
+        return sale_kept(tracker) + (answered or offer_person_for(dispatcher, text))
     details = any(slot in latest_entities(tracker) for slot in CASE_SLOTS)
     if not (says_correction(tracker) and details):  # 记错了 是周五刷的 corrects the sale, it asks nothing
         answered = await about_the_case(dispatcher, tracker, details)
@@ -90,14 +104,21 @@ async def about_the_case(dispatcher: CollectingDispatcher, tracker: Tracker, det
     """A question about the case explained (its answer), or a dispute of what was found (a ticket
     that records it); None otherwise. Nothing is looked up again."""
     text = latest_text(tracker)
+    if declines_reminder(text):  # 提醒取消吧 我自己看 / 不用提醒 我就想知道几点能到
+        await call_off(tracker)
+        answered = await answer_follow_up(dispatcher, tracker)
+        if answered is None:
+            dispatcher.utter_message(text=reply("reminder_none"))
+        return [SlotSet("awaiting", None)] + (answered or [])
     if asks_reminder(text) and payout_to_come(tracker):  # 到了能告诉我一声吗
         return await promise(dispatcher, tracker)
-    if tracker.get_slot("handoff_ticket") and asks_ticket_progress(text):
-        return await ticket_status(dispatcher, tracker, named=tracker.get_slot("handoff_ticket"))  # 要多久能查清楚
+    ticket = await case_ticket(tracker)
+    if ticket and asks_ticket_progress(text):  # 要多久能查清楚
+        return await ticket_status(dispatcher, tracker, named=ticket.ticket_id)
     answered = await answer_follow_up(dispatcher, tracker)
     if answered is not None:
         return answered
-    if tracker.get_slot("diagnosis") and not details and disputes(text):
+    if tracker.get_slot("diagnosis") and disputes(text) and not (details and says_correction(tracker)):
         return await hand_over(dispatcher, tracker, said_first=reply("objection_taken"), objection=text)
     if tracker.get_slot("diagnosis") and "reference_no" in latest_entities(tracker):  # 我有签购单 参考号…
         return offer_person_for(dispatcher, text, reply("reference_noted"))

@@ -8,12 +8,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conclusion import conclude
 from actions.context import in_context
 from actions.safe_action import SafeAction
 from actions.tracker_reading import latest_entities, latest_text
 from daozhang import money
 from daozhang.after_answer import clauses, says_still_missing
-from daozhang.batch_detail import fee_breakdown
+from daozhang.batch_detail import fee_at, fee_breakdown
 from daozhang.resources import reply, wording
 
 PAID = ("merged_settlement", "already_paid")
@@ -68,6 +69,8 @@ class ActionExplainFees(SafeAction):
         events = fee_reply(dispatcher, latest_entities(tracker), tracker.get_slot("payment_channel"))
         parts = clauses(latest_text(tracker))
         if len(parts) > 1 and any(says_still_missing(part) for part in parts):  # 手续费多少？另外99的没到账
+            if tracker.get_slot("merchant_id"):  # the id is known: the sale is looked up now
+                return events + [SlotSet("problem", "payment_not_arrived")] + await conclude(dispatcher, tracker)
             dispatcher.utter_message(text=reply("missing_sale_next"))
         return events
 
@@ -79,7 +82,14 @@ def fee_of_the_case(tracker: Tracker) -> Optional[str]:
     facts, sales = record.get("facts") or {}, record.get("batch") or [record.get("transaction")]
     if record.get("diagnosis") not in PAID or not all(sales):
         return None
-    asked = latest_entities(tracker).get("amount")
+    given = latest_entities(tracker)
+    other = given.get("payment_channel")
+    if other and other not in {sale["channel"] for sale in sales}:  # 这批要是用支付宝收 能省多少
+        return fee_at(sales, other, wording("channels")[other])
+    asked = given.get("amount")
+    one = [sale for sale in sales if asked and Decimal(sale["amount"]) == Decimal(asked)]
+    if one:  # 八百那笔扣了多少
+        return fee_breakdown(one, {"fee": money.yuan(money.fee(Decimal(asked), one[0]["channel"]))})
     if asked and Decimal(asked) != Decimal(str(facts.get("fee", "0")).replace(",", "")):
         return None
     return fee_breakdown(sales, facts)

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.awaiting import Awaiting
 from actions.safe_action import SafeAction
-from actions.tracker_reading import amounts_said_with, intents_in_a_row, latest_intent, latest_text, transcript
+from actions.tracker_reading import amounts_said_with, last_bot_text, latest_intent, latest_text, transcript
 from actions.verification import verification_gate
 from daozhang.after_answer import asks_for_person, is_question
 from daozhang.conversation import HANDOFF
@@ -39,7 +39,7 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, said_fir
 
     question = question or known("open_question")
     objection = objection or known("objection")
-    existing = await _open_ticket_of_this_case(tracker)
+    existing = await case_ticket(tracker)
     if existing is not None:
         return await _named_again(dispatcher, existing, said_first, question, objection)
     turns = transcript(tracker)
@@ -63,7 +63,7 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, said_fir
 async def complete_the_open_ticket(tracker: Tracker, found: Dict[str, Any]) -> Optional[str]:
     """A ticket opened before the case was known (转人工 first) gets what the case `found`;
     its id, or None when the case has no such ticket."""
-    ticket = await _open_ticket_of_this_case(tracker)
+    ticket = await case_ticket(tracker)
     if ticket is None or ticket.diagnosis:
         return None
     slots = {name: found.get(name, tracker.get_slot(name)) for name in CASE_FACTS}
@@ -104,26 +104,33 @@ class ActionHandOver(SafeAction):
         return await person_asked(dispatcher, tracker)
 
 
-async def _open_ticket_of_this_case(tracker: Tracker) -> Optional[Ticket]:
-    """The ticket this case already has (the slot is cleared when a new case starts), if still open."""
+async def case_ticket(tracker: Tracker) -> Optional[Ticket]:
+    """The ticket this case already has, if still open: the one named in this conversation (the
+    slot is cleared when a new case starts; another conversation's only for the same merchant),
+    else this conversation's latest for the same merchant and finding (a reminder's)."""
     ticket_id = tracker.get_slot("handoff_ticket")
-    ticket = await tickets().get(ticket_id) if ticket_id else None
-    if ticket is None or ticket.sender_id != tracker.sender_id or ticket.status == RESOLVED:
+    ticket = await tickets().get(ticket_id) if ticket_id else await tickets().latest_for_sender(tracker.sender_id)
+    merchant_id = tracker.get_slot("merchant_id")
+    if ticket is None or ticket.status == RESOLVED:
         return None
-    return ticket
+    if ticket_id:  # named here: this conversation's, or another's of the same merchant (checked)
+        same = ticket.sender_id == tracker.sender_id or (merchant_id and ticket.merchant_id == merchant_id)
+    else:  # a reminder's ticket for the very finding of this case
+        same = ticket.merchant_id == merchant_id and ticket.diagnosis == tracker.get_slot("diagnosis")
+    return ticket if same else None
 
 
 def refused_just_before(tracker: Tracker) -> bool:
     """The bot's last answer refused a subject that is not ours (能直接帮我提吗 after a credit-limit
-    question): no ticket can help with it."""
-    intents = intents_in_a_row(tracker)
-    next(intents, None)
-    return (next(intents, None) == "out_of_scope" and not tracker.get_slot("problem")
-            and tracker.get_slot("awaiting") is None)
+    question), or sent a buyer elsewhere: no ticket can help with it."""
+    said = last_bot_text(tracker)
+    return any(said.startswith(reply(key)[:12]) for key in ("out_of_scope", "not_ours_no_ticket", "buyer_referral"))
 
 
 def not_ours_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
-    dispatcher.utter_message(text=reply("not_ours_no_ticket"))
+    """No ticket: a buyer hears again where to go (with the numbers), anyone else why not."""
+    buyer = last_bot_text(tracker).startswith(reply("buyer_referral")[:12])
+    dispatcher.utter_message(text=reply("buyer_referral" if buyer else "not_ours_no_ticket"))
     return [SlotSet("awaiting", None)]
 
 

@@ -14,8 +14,8 @@ from actions.tracker_reading import transcript
 from daozhang.clock import today_in_shanghai
 from daozhang.diagnosis import month_day_weekday
 from daozhang.investigation import payout_of_record
-from daozhang.payout_calendar import payout_hour
-from daozhang.reminders import DEFAULT_HOUR, Reminder, due_time
+from daozhang.payout_calendar import DEFAULT_HOUR, payout_hour
+from daozhang.reminders import Reminder, due_time
 from daozhang.resources import reply
 from daozhang.wiring import reminders
 
@@ -23,7 +23,10 @@ Events = List[Dict[Text, Any]]
 
 
 def payout_to_come(tracker: Tracker) -> Optional[date]:
-    """The case's payout day when it is still to come (a reminder has something to check)."""
+    """The case's payout day when a sale is waiting for it (a reminder has something to check;
+    a sale held for review or returned has no day to check on)."""
+    if tracker.get_slot("diagnosis") != "pending_settlement":
+        return None
     payout = payout_of_record(tracker.get_slot("lookup") or {})
     return payout if payout and payout >= today_in_shanghai() else None
 
@@ -54,3 +57,8 @@ async def promise(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     due = f"{month_day_weekday(payout)}{payout_hour() or DEFAULT_HOUR}"
     dispatcher.utter_message(text=reply("reminder_set", due=due))
     return [SlotSet("awaiting", None)]
+
+
+async def call_off(tracker: Tracker) -> None:
+    """不用提醒 / 提醒取消吧: no reminder for this conversation (one already promised is dropped)."""
+    await reminders().cancel(tracker.sender_id)

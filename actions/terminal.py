@@ -10,6 +10,7 @@ from actions.context import in_context
 from actions.safe_action import SafeAction
 from actions.terminal_answer import terminal_reply
 from actions.tracker_reading import latest_entities, latest_text
+from daozhang.after_answer import clauses, says_still_missing
 from daozhang.diagnosis import ticket_offer
 from daozhang.resources import reply
 from daozhang.terminal import code_in_answer, guidance
@@ -36,4 +37,8 @@ class ActionTerminalGuidance(SafeAction):
             in_case = await in_context(dispatcher, tracker, may_ask=False)  # 机器当时显示超时, after 冲正
             if in_case is not None:
                 return in_case
-        return terminal_reply(dispatcher, tracker.get_slot("error_code"), text)
+        events = terminal_reply(dispatcher, tracker.get_slot("error_code"), text)
+        parts = clauses(text)
+        if len(parts) > 1 and any(says_still_missing(part) for part in parts):  # 机器报错 另外368没到账
+            dispatcher.utter_message(text=reply("missing_sale_next"))
+        return events

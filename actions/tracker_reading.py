@@ -74,6 +74,17 @@ def amounts_said_with(tracker: Tracker, amount: Optional[str]) -> List[str]:
     return []
 
 
+def last_bot_text(tracker: Tracker) -> str:
+    """What the bot said last, before the merchant's latest message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "bot" and event.get("text"):
+            return event["text"]
+    return ""
+
+
 def bot_spoke_this_turn(tracker: Tracker) -> bool:
     """Whether the bot has said something since the merchant's latest message."""
     for event in reversed(tracker.events):

@@ -122,6 +122,24 @@ def names_another_sale(text: str) -> bool:
     return _says(text, "another_sale")
 
 
+_NO_REMINDER = re.compile(r"(?:不用|不要|不需要|别|取消|算了)\S{0,2}(?:提醒|通知)"
+                          r"|(?:提醒|通知)\S{0,2}(?:取消|不用了|算了)")
+
+
 def asks_reminder(text: str) -> bool:
-    """到了能提醒我一下不 / 到账了通知我: the promise asked for."""
-    return _says(text, "remind")
+    """到了能提醒我一下不 / 到账了通知我: the promise asked for (not 不用提醒 / 提醒取消吧)."""
+    return _says(text, "remind") and not declines_reminder(text)
+
+
+def declines_reminder(text: str) -> bool:
+    return bool(_NO_REMINDER.search(_plain(text)))
+
+
+def says_solved(text: str) -> bool:
+    """解决了 / 钱到了 / 那没事了 — and not 还没解决."""
+    return _says(text, "solved") and not _says(text, "not_solved")
+
+
+def not_ours(text: str) -> bool:
+    """办张信用卡 / 提额 / 贷款: someone else's product, whatever case is open."""
+    return _says(text, "not_ours")

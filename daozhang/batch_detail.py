@@ -58,3 +58,13 @@ def fee_breakdown(batch: Sequence[Mapping[str, str]], facts: Mapping[str, str]) 
                    fee=money.yuan(money.fee(Decimal(sale["amount"]), sale["channel"])))
              for sale in batch]
     return reply("fee_breakdown", fee=facts.get("fee", ""), lines="\n".join(lines))
+
+
+def fee_at(batch: Sequence[Mapping[str, str]], channel: str, label: str) -> str:
+    """那如果这批换成微信扫码收的 手续费是多少: the same sales at another channel's rate, and the difference."""
+    now = sum((money.fee(Decimal(sale["amount"]), sale["channel"]) for sale in batch), Decimal(0))
+    then = sum((money.fee(Decimal(sale["amount"]), channel) for sale in batch), Decimal(0))
+    difference = reply("fee_less", amount=money.yuan(now - then)) if then < now else \
+        reply("fee_more", amount=money.yuan(then - now))
+    return reply("fee_other_channel", channel=label, rate=money.percent(money.fee_rate(channel)),
+                 fee=money.yuan(then), difference=difference)

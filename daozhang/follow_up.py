@@ -14,7 +14,7 @@ from typing import Mapping, Optional, Sequence
 from daozhang.after_answer import asks_hour, asks_when, clauses, day_asked, is_question, is_what_if
 from daozhang.batch_detail import asks_for_details, every_sale, one_sale
 from daozhang.diagnosis import month_day_weekday
-from daozhang.payout_calendar import payout_hour, t_plus
+from daozhang.payout_calendar import DEFAULT_HOUR, payout_hour, t_plus
 from daozhang.resources import load_yaml, reply
 from daozhang.text.normalise import normalise_text
 
@@ -121,7 +121,8 @@ def _hour_said(payout: date) -> str:
 def _payout_by(asked: date, payout: date, today: date) -> str:
     key = ("payout_already" if payout <= today else "payout_on_the_day" if asked == payout
            else "payout_by_ok" if asked > payout else "payout_by_not_yet")
-    return reply(key, asked=month_day_weekday(asked), payout=month_day_weekday(payout))
+    return reply(key, asked=month_day_weekday(asked), payout=month_day_weekday(payout),
+                 hour=payout_hour() or DEFAULT_HOUR)
 
 
 class _Facts(dict):

@@ -18,6 +18,8 @@ ID_LENGTH = 15
 ID_PATTERN = re.compile(rf"(?<!\d)\d{{{ID_LENGTH}}}(?!\d)")
 # Digits sent unasked count as an attempt at the id only when they are this long (not an amount, a tail).
 ID_LIKE_LENGTHS = range(10, 21)
+# Words that say a number is something else than the merchant id (a reference, a card, a sum).
+OTHER_NUMBERS = ("参考号", "检索号", "卡号", "尾号", "后四位", "单号", "金额", "块", "元")
 
 
 def is_merchant_id(text: str) -> bool:
@@ -31,7 +33,7 @@ def find_in(text: str) -> Optional[str]:
 
 
 # Digits in groups (8983 1000 0000 003 / 零零零零 零零零 零零七): short pieces apart only by spaces or dashes.
-_GROUPED = re.compile(r"\d{1,8}(?:[ \t-]+\d{1,8})+")
+_GROUPED = re.compile(r"(?<!\d)\d{1,8}(?:[ \t-]+\d{1,8})+(?!\d)")
 
 
 def longest_digit_run(text: str) -> str:
@@ -75,7 +77,7 @@ def take_digits(digits: str, text: str, part: Optional[str] = None, spoken: bool
     joined = (part or "") + digits
     if part and len(joined) == ID_LENGTH:
         return Attempt(complete=joined)
-    paused = spoken and len(digits) >= 4
+    paused = spoken and len(digits) >= 4 and not any(cue in text for cue in OTHER_NUMBERS)
     if digits and len(joined) < ID_LENGTH and (part or says_more_is_coming(text) or paused):
         return Attempt(part=joined)
     return Attempt()

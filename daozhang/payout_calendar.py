@@ -71,6 +71,10 @@ def payout_rule() -> str:
     return load_yaml("settlement.yml").get("payout_rule", NEXT_WORKING_DAY)
 
 
+# When the rule names no hour, a payout day's batch is counted on by the evening.
+DEFAULT_HOUR = "18:00"
+
+
 def payout_hour() -> Optional[str]:
     """The hour by which a payout day's batch reaches the settlement card (settlement.yml), if the rule says."""
     hour = load_yaml("settlement.yml").get("payout_by")

@@ -22,13 +22,11 @@ from daozhang.clock import SHANGHAI, today_in_shanghai
 from daozhang.diagnosis import explain, month_day_weekday
 from daozhang.investigation import DIAGNOSED, investigate
 from daozhang.money import yuan
-from daozhang.payout_calendar import payout_hour
+from daozhang.payout_calendar import DEFAULT_HOUR, payout_hour
 from daozhang.resources import reply
 from daozhang.tickets import TicketStore
 
 PAID = ("already_paid", "merged_settlement")
-# When the rule names no hour, the day's batch is looked at in the evening.
-DEFAULT_HOUR = "18:00"
 
 
 @dataclass
@@ -73,6 +71,16 @@ class ReminderStore:
             pipe.set(self._key("reminder", reminder.reminder_id), json.dumps(asdict(reminder), ensure_ascii=False))
             pipe.zadd(self._key("reminders"), {reminder.reminder_id: due})
             await pipe.execute()
+
+    async def cancel(self, conversation: str) -> int:
+        """Drops the conversation's reminders; how many there were."""
+        dropped = 0
+        ours = [i for i in await self.redis.zrange(self._key("reminders"), 0, -1) if i.startswith(f"{conversation}|")]
+        for reminder_id in ours:
+            if await self.redis.zrem(self._key("reminders"), reminder_id):
+                await self.redis.delete(self._key("reminder", reminder_id))
+                dropped += 1
+        return dropped
 
     async def pending(self) -> List[Reminder]:
         ids = await self.redis.zrange(self._key("reminders"), 0, -1)

@@ -131,7 +131,8 @@ def summarise(ticket: Ticket) -> str:
 def still_to_ask(ticket: Ticket) -> List[str]:
     """What the agent must still ask the merchant (转人工 as a first message tells nothing)."""
     labels = wording("for_agents")["to_ask"]
-    known = {"merchant_id": ticket.merchant_id, "problem": ticket.intent in wording("for_agents")["problems"]}
+    known = {"merchant_id": ticket.merchant_id,
+             "problem": ticket.intent in wording("for_agents")["problems"] or ticket.diagnosis is not None}
     if ticket.diagnosis is None:  # no sale found yet: the agent needs its day and amount
         known.update(txn_date=ticket.slots.get("txn_date"), amount=ticket.slots.get("amount"))
     return [label for name, label in labels.items() if name in known and not known[name]]

@@ -48,7 +48,9 @@ def is_only_a_reference_point(match: "re.Match[str]", text: str) -> bool:
 # A day in a question about when money will come (明天周一能到吗, 周五能到账吗) names a payout
 # day the merchant hopes for, never the day of the sale.
 # A day after 要是 / 如果 / 等到 (要是周一还不到呢) is a day to come in a what-if, too.
-_FUTURE_BEFORE = re.compile(r"(?:明天|明儿|后天|下周|下礼拜|下星期|下个|要是|如果|万一|假如|等到|到了)\W*$")
+_FUTURE_BEFORE = re.compile(r"(?:明天|明儿|后天|下周|下礼拜|下星期|下个|要是|如果|万一|假如|等到|到了)是?\W*$")
+# 今天周六了还没到: the weekday of today, said to say what day it is, not the sale's.
+_TODAY_BEFORE = re.compile(r"(?:今天|今儿|今日)是?\W*$")
 _ARRIVAL_AFTER = re.compile(r"^\W*(?:(?:能|会|可以|就|才|可不可以|能不能|会不会)?\W*"
                             r"(?:到账|到帐|到卡|到吗|到了吗|打款|打过来|进账|结算|入账|到)"
                             r"|几点|可以吗|行吗|行不行|来得及)")
@@ -56,10 +58,13 @@ _SALE_AFTER = re.compile(r"^\W*(?:的)?(?:刷|收|扫|卖|交易|那笔|的那�
 
 
 def names_a_day_to_come(match: "re.Match[str]", text: str) -> bool:
-    """True for a weekday or day word that is asked about as a payout day, not a sale day."""
+    """True for a weekday or day word that is asked about as a payout day, not a sale day (or
+    that says what day today is)."""
     if not (match.group("week") or match.group("dom") or match.group("md")):
         return False
     before, after = text[:match.start()], text[match.end():]
+    if match.group("week") and _TODAY_BEFORE.search(before):
+        return True
     if _SALE_AFTER.match(after):
         return False
     return bool(_FUTURE_BEFORE.search(before) or _ARRIVAL_AFTER.match(after))

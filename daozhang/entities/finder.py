@@ -37,7 +37,7 @@ CARD_TAIL_WORD = r"(?:尾号|后四位|后4位|末四位|卡号)"
 CARD_TAIL = CARD_TAIL_WORD + r"\S{0,3}"
 # 尾号不是6789啊 是4321: the tail the merchant says instead is no amount either.
 _CLAUSE_CHAR = r"[^，。,.!?！？\d]"
-CARD_TAIL_BEFORE = re.compile(CARD_TAIL_WORD + _CLAUSE_CHAR + r"{0,6}(?:\d{4}" + _CLAUSE_CHAR + "{0,4})?$")
+CARD_TAIL_BEFORE = re.compile(CARD_TAIL_WORD + _CLAUSE_CHAR + r"{0,6}(?:\d{4}" + _CLAUSE_CHAR + "{0,6})?$")
 NOT_BARE_AMOUNT_BEFORE = re.compile(rf"(?:{CARD_TAIL}|第|号|码|TID|tid|型号|编号|版本|v|V|\.|-|/|\*)$")
 
 

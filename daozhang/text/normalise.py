@@ -102,9 +102,11 @@ _ID_LENGTHS = {8, 12, 15, 16, 17, 18, 19}
 
 
 def _join_digit_groups(match: "re.Match[str]") -> str:
-    """`8983 1000 0000 003` → one id; `500 800 1200` (three amounts) stays."""
-    joined = re.sub(r"[ \-]", "", match.group(0))
-    return joined if len(joined) in _ID_LENGTHS else match.group(0)
+    """`8983 1000 0000 003` → one id; `500 800 1200` (three amounts) and `1250 898310000000003`
+    (an amount beside a whole id) stay apart."""
+    groups = re.split(r"[ \-]", match.group(0))
+    joined = "".join(groups)
+    return joined if len(joined) in _ID_LENGTHS and max(map(len, groups)) <= 8 else match.group(0)
 
 
 def _expand_shorthand(match: "re.Match[str]") -> str:

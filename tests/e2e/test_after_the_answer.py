@@ -244,3 +244,88 @@ def test_a_merchant_id_spoken_in_groups_with_pauses_on_the_hotline(stack):
 def test_a_fee_question_beside_a_missing_sale_in_the_first_message_is_not_dropped(stack):
     reply = texts(stack.say(new_sender("two-first"), "99块的扫码怎么没到账？另外扫码手续费是多少"))
     assert "0.38%" in reply and "商户号" in reply
+
+
+def test_a_terminal_question_beside_a_missing_sale_is_answered_too(stack):
+    reply = texts(stack.say(new_sender("two-pos"), "扫码收的368没到账。还有 机器老显示网络连接失败 咋整"))
+    assert "重启" in reply and "WiFi" in reply and "商户号" in reply
+
+
+# From the second tester's conversations (issue 20, after): what still went wrong, reworded.
+
+@pytest.mark.parametrize("progress", ["那这个单子大概多久有人处理", "工单号再说一遍", "处理完了会打电话给我吗"])
+def test_asking_after_the_ticket_names_it_again_and_opens_no_second(stack, store, progress):
+    sender = explained(stack, "progress", "前天刷了三千块 到现在都没到账 商户号898310000000005")
+    ticket_id = stack.tracker(sender)["slots"]["handoff_ticket"]
+    reply = texts(stack.say(sender, progress))
+    assert ticket_id in reply and tickets_of(store, sender) == [ticket_id]
+
+
+def test_someone_elses_product_inside_a_case_is_refused_and_never_filed(stack, store):
+    sender = explained(stack, "product", "给顾客退款了 支付宝那笔99的钱退到哪里了 商户号898310000000011")
+    before = list(tickets_of(store, sender))
+    assert REFUSAL in texts(stack.say(sender, "顺便问下 你们能给我办张额度高点的信用卡吗"))
+    assert "工单号" not in texts(stack.say(sender, "那你帮我登记一下 让人联系我办"))
+    assert tickets_of(store, sender) == before
+
+
+def test_a_dispute_that_names_a_day_and_a_sum_is_still_a_dispute(stack, store):
+    sender = explained(stack, "dispute-day", PAID_009)
+    day = stack.tracker(sender)["slots"]["txn_date"]
+    reply = texts(stack.say(sender, "我卡里根本没有1491这笔 流水翻遍了 你们再查查"))
+    assert "结论不变" not in reply and "最接近" not in reply
+    ticket = ticket_of(stack, store, sender)
+    assert "根本没有1491" in ticket["summary"] and ticket["slots"].get("txn_date") == day
+
+
+def test_a_card_tail_said_instead_is_neither_the_amount_nor_ignored(stack, store):
+    sender = explained(stack, "tail2", PAID_009)
+    stack.say(sender, "不对吧 我的结算卡尾号是3321 根本不是6789")
+    ticket = ticket_of(stack, store, sender)
+    assert ticket["slots"]["amount"] == "1500" and "3321" in ticket["summary"]
+
+
+def test_a_day_in_a_question_is_not_the_sale_day(stack):
+    sender = explained(stack, "qday", PENDING_003)
+    day = stack.tracker(sender)["slots"]["txn_date"]
+    reply = texts(stack.say(sender, "那后天呢 后天是周六吧"))
+    assert "没有查到" not in reply and stack.tracker(sender)["slots"]["txn_date"] == day
+
+
+def test_a_declined_reminder_is_not_set_and_the_question_beside_it_answered(stack, store):
+    sender = explained(stack, "noremind", PENDING_003)
+    reply = texts(stack.say(sender, "不用提醒 我就想知道几点能到"))
+    assert "我再帮您查一次" not in reply and "18:00" in reply
+    assert not [k for k in store.zrange("daozhang:reminders", 0, -1) if k.startswith(f"rest:{sender}|")]
+
+
+def test_a_buyer_asking_whom_to_call_gets_numbers_not_a_ticket(stack, store):
+    sender = new_sender("buyer2")
+    assert "商户号" not in texts(stack.say(sender, "我是买东西的 钱扣了 老板说他没收到"))
+    reply = texts(stack.say(sender, "那我应该打哪个电话 帮我转人工"))
+    assert "95017" in reply and not tickets_of(store, sender)
+
+
+def test_that_was_mine_after_all_closes_the_case_without_reading_it_again(stack):
+    sender = explained(stack, "mine", "给顾客退款了 支付宝那笔99的钱退到哪里了 商户号898310000000011")
+    reply = texts(stack.say(sender, "哦 对 是我退的 顾客不要了 那没事了"))
+    assert "【" not in reply and len(reply) < 60
+
+
+def test_the_fee_of_a_batch_at_another_channels_rate(stack):
+    sender = explained(stack, "batch-rate", "刷了三笔 银行流水里对不上 商户号898310000000004")
+    reply = texts(stack.say(sender, "这三笔要是用支付宝收 手续费能省多少"))
+    assert "0.38%" in reply and "9.50元" in reply and "少5.50元" in reply
+
+
+def test_an_amount_typed_beside_a_whole_merchant_id_is_an_amount(stack):
+    sender = new_sender("glued")
+    reply = texts(stack.say(sender, "今天早上刷卡1250 898310000000003"))
+    assert "19位" not in reply and stack.tracker(sender)["slots"]["merchant_id"] == "898310000000003"
+
+
+def test_no_reminder_for_a_sale_held_for_review(stack, store):
+    sender = explained(stack, "review", "新开的店 昨天刷的第一笔两千块到现在还没到账 商户号898310000000001")
+    reply = texts(stack.say(sender, "那审核过了会通知我吗"))
+    assert "我再帮您查一次" not in reply and REFUSAL not in reply
+    assert not [k for k in store.zrange("daozhang:reminders", 0, -1) if k.startswith(f"rest:{sender}|")]

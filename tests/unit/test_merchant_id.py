@@ -14,3 +14,8 @@ def test_a_caller_pausing_after_a_few_digits_is_still_giving_the_id():
     assert take_digits("0000007", "零零零零 零零七", part=first.part).complete == "898310000000007"
     assert take_digits("89831000", "89831000").missed  # typed and nothing said to come: a miss
     assert take_digits("123", "幺二三", spoken=True).missed  # three digits are no first part
+
+
+def test_an_amount_before_a_whole_id_is_never_glued_to_it():
+    assert longest_digit_run("今天早上刷卡1250 898310000000003") == "898310000000003"
+    assert take_digits("334455667788", "参考号是三三四四五五六六七七八八", spoken=True).missed

@@ -56,3 +56,10 @@ def test_spans_map_back_to_the_original_text():
     start = result.text.index("2300")
     span = result.original_span(start, start + 4)
     assert result.original[span[0]:span[1]] == "两千三百"
+
+
+def test_an_amount_beside_a_whole_merchant_id_is_not_glued_to_it():
+    from daozhang.text.normalise import normalise_text
+
+    assert normalise_text("今天早上刷卡1250 898310000000003") == "今天早上刷卡1250 898310000000003"
+    assert normalise_text("商户号 8983 1000 0000 003") == "商户号 898310000000003"
