@@ -19,19 +19,20 @@ from actions.case_state import (
     start_case_events,
 )
 from actions.conclusion import conclude
-from actions.context import about_the_case, offer_person_for, says_correction
+from actions.context import about_the_case, general_answer, offer_person_for, says_correction
 from actions.fees import fee_reply, mentions_fee, rates
 from actions.handoff import ticket_named, ticket_status
 from actions.safe_action import SafeAction
 from actions.tracker_reading import (
     bot_spoke_this_turn,
+    last_bot_text,
     latest_entities,
     latest_intent,
     latest_text,
     slot_before_latest_message,
 )
-from daozhang.after_answer import asks_general_rule, clauses, is_question, names_another_sale, says_buyer, says_solved
-from daozhang.follow_up import general_rule
+from daozhang.after_answer import clauses, is_question, names_another_sale, says_buyer, says_solved
+from daozhang.follow_up import is_general_rule
 from daozhang.merchant_id import ID_LENGTH, attempted_id, longest_digit_run, take_digits
 from daozhang.resources import reply
 from daozhang.terminal import guidance
@@ -63,9 +64,9 @@ class ActionStartCase(SafeAction):
         if says_buyer(text):
             dispatcher.utter_message(text=reply("buyer_referral"))
             return [SlotSet("awaiting", None)]
-        if asks_general_rule(text) and "merchant_id" not in given and not tracker.get_slot("diagnosis"):
-            dispatcher.utter_message(text=general_rule(given.get("txn_date")))
-            return [SlotSet("awaiting", None)]
+        general = general_answer(dispatcher, tracker)  # 周五晚上刷的卡一般什么时候到账
+        if general is not None:
+            return general
         if tracker.get_slot("diagnosis") and says_solved(text):  # 是我退的 那没事了
             dispatcher.utter_message(text=reply("glad_solved"))
             return [SlotSet("awaiting", None)]
@@ -107,6 +108,13 @@ def _same_problem_again(tracker: Tracker) -> bool:
             and not any(slot in given for slot in (*CASE_SLOTS, "merchant_id")))
 
 
+def _asks_the_rule_again(tracker: Tracker) -> bool:
+    """那周六刷的呢, right after the rule was told to someone who gave no merchant id."""
+    given = latest_entities(tracker)
+    return (not tracker.get_slot("merchant_id") and not {"merchant_id", "amount"} & set(given)
+            and is_general_rule(last_bot_text(tracker)))
+
+
 def _adds_to_a_fee_question(tracker: Tracker) -> bool:
     return (tracker.get_slot("problem") == "fee_inquiry" and not tracker.get_slot("merchant_id")
             and not tracker.get_slot("diagnosis") and "merchant_id" not in latest_entities(tracker))
@@ -131,7 +139,7 @@ class ValidateCaseForm(FormValidationAction):
         a detail added to a fee question (那微信扫码呢: answered by action_conclude_case)."""
         if tracker.get_slot("awaiting") == Awaiting.HUMAN and not longest_digit_run(latest_text(tracker)):
             return []
-        if _adds_to_a_fee_question(tracker) or ticket_named(tracker):
+        if _adds_to_a_fee_question(tracker) or ticket_named(tracker) or _asks_the_rule_again(tracker):
             return []
         return domain_slots
 
@@ -197,6 +205,10 @@ class ActionConcludeCase(SafeAction):
         asked = ticket_named(tracker) or tracker.get_slot("ticket_asked")
         if asked and (ticket_named(tracker) or tracker.get_slot("merchant_id")):  # 202612050018# keyed
             return await ticket_status(dispatcher, tracker, named=asked)
+        if _asks_the_rule_again(tracker):
+            general = general_answer(dispatcher, tracker)
+            if general is not None:
+                return general
         if _adds_to_a_fee_question(tracker):
             amount = tracker.get_slot("amount")  # 那微信扫码呢: the amount asked about before still holds
             return fee_reply(dispatcher, {**({"amount": amount} if amount else {}), **given},

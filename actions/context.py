@@ -28,8 +28,9 @@ from actions.clarifying import ask_which_problem, may_be_ours, refuse
 from actions.conclusion import conclude
 from actions.handoff import case_ticket, hand_over, person_asked, ticket_named, ticket_status
 from actions.reminding import call_off, offer_reminder, payout_to_come, promise
-from actions.tracker_reading import latest_entities, latest_text
+from actions.tracker_reading import last_bot_text, latest_entities, latest_text
 from daozhang.after_answer import (
+    adds_to_the_ticket,
     asks_for_person,
     asks_general_rule,
     asks_reminder,
@@ -40,12 +41,14 @@ from daozhang.after_answer import (
     names_another_sale,
     not_ours,
     says_buyer,
+    says_still_missing,
 )
 from daozhang.clock import today_in_shanghai
-from daozhang.follow_up import follow_ups, general_rule
+from daozhang.follow_up import calendar_answer, follow_ups, general_rule, is_general_rule
 from daozhang.investigation import payout_of_record
 from daozhang.lexicon import listens_for
-from daozhang.resources import reply
+from daozhang.resources import reply, wording
+from daozhang.wiring import tickets
 
 Events = List[Dict[Text, Any]]
 
@@ -62,8 +65,13 @@ async def in_context(dispatcher: CollectingDispatcher, tracker: Tracker,
         return [SlotSet("awaiting", None)]
     if not_ours(text):  # 能帮我办张信用卡吗, even in the middle of a case
         return refuse(dispatcher, text)
-    if asks_ticket_progress(text) and await case_ticket(tracker):  # 那这个工单多久有人处理
-        return await ticket_status(dispatcher, tracker, named=(await case_ticket(tracker)).ticket_id)
+    ticket = await case_ticket(tracker)
+    if ticket and adds_to_the_ticket(text):  # 结算卡我已经换绑好了 帮我备注一下
+        await tickets().add_note(ticket.ticket_id, wording("for_agents")["assistant"], text)
+        dispatcher.utter_message(text=reply("note_added", ticket_id=ticket.ticket_id))
+        return [SlotSet("awaiting", None)]
+    if ticket and asks_ticket_progress(text):  # 那这个工单多久有人处理
+        return await ticket_status(dispatcher, tracker, named=ticket.ticket_id)
     if asks_for_person(text):
         return await person_asked(dispatcher, tracker)
     if tracker.active_loop.get("name"):
@@ -71,9 +79,9 @@ async def in_context(dispatcher: CollectingDispatcher, tracker: Tracker,
     in_case = await answer_in_case(dispatcher, tracker)
     if in_case is not None:
         return in_case
-    if asks_general_rule(text) and "merchant_id" not in latest_entities(tracker):  # 我就问问一般规则
-        dispatcher.utter_message(text=general_rule(latest_entities(tracker).get("txn_date")))
-        return [SlotSet("awaiting", None)]
+    general = general_answer(dispatcher, tracker)  # 我就问问一般规则 / 那周六刷的呢 / 12月7号是不是工作日
+    if general is not None:
+        return general
     if tracker.get_slot("diagnosis") and is_question(text) and not names_another_sale(text):
         return offer_person_for(dispatcher, text)
     if may_ask and (may_be_ours(tracker) or "merchant_id" in latest_entities(tracker)):
@@ -123,6 +131,22 @@ async def about_the_case(dispatcher: CollectingDispatcher, tracker: Tracker, det
     if tracker.get_slot("diagnosis") and "reference_no" in latest_entities(tracker):  # 我有签购单 参考号…
         return offer_person_for(dispatcher, text, reply("reference_noted"))
     return None
+
+
+def general_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Events]:
+    """The rule, or the working-day calendar, when that is what is asked (no merchant id given):
+    一般什么时候到 / 12月7号是不是工作日, and 那周六刷的呢 right after the rule was told."""
+    text, given = latest_text(tracker), latest_entities(tracker)
+    if "merchant_id" in given:
+        return None
+    calendar = calendar_answer(text, today_in_shanghai())
+    follows_rule = (is_general_rule(last_bot_text(tracker)) and ("txn_date" in given or is_question(text))
+                    and "amount" not in given and not says_still_missing(text))  # 昨天那笔2000没到: a case
+    if calendar is None and not follows_rule and not (asks_general_rule(text) and not tracker.get_slot("diagnosis")):
+        return None
+    own = not tracker.get_slot("merchant_id")
+    dispatcher.utter_message(text=calendar or general_rule(given.get("txn_date"), own=own))
+    return sale_kept(tracker) + [SlotSet("awaiting", None)]
 
 
 def says_correction(tracker: Tracker) -> bool:

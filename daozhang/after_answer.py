@@ -143,3 +143,8 @@ def says_solved(text: str) -> bool:
 def not_ours(text: str) -> bool:
     """办张信用卡 / 提额 / 贷款: someone else's product, whatever case is open."""
     return _says(text, "not_ours")
+
+
+def adds_to_the_ticket(text: str) -> bool:
+    """帮我备注一下 / 转告处理的人: words for the person who has the ticket."""
+    return _says(text, "add_note")

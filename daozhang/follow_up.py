@@ -14,7 +14,7 @@ from typing import Mapping, Optional, Sequence
 from daozhang.after_answer import asks_hour, asks_when, clauses, day_asked, is_question, is_what_if
 from daozhang.batch_detail import asks_for_details, every_sale, one_sale
 from daozhang.diagnosis import month_day_weekday
-from daozhang.payout_calendar import DEFAULT_HOUR, payout_hour, t_plus
+from daozhang.payout_calendar import DEFAULT_HOUR, payout_hour, t_plus, workday
 from daozhang.resources import load_yaml, reply
 from daozhang.text.normalise import normalise_text
 
@@ -74,7 +74,7 @@ def follow_ups(code: Optional[str], text: str, facts: Mapping[str, str], today: 
         answer = follow_up(code, part, facts, today, payout, batch, amount)
         if answer is not None and answer not in answers:
             answers.append(answer)
-        elif answer is None and is_question(part):
+        elif answer is None and is_question(part) and len(part) > 4:  # 能到吗 alone belongs to the clause before
             unanswered.append(part)
     if not answers:
         return follow_up(code, text, facts, today, payout, batch, amount)
@@ -103,14 +103,33 @@ def _about_payout(text: str, today: date, payout: date, facts: Mapping[str, str]
     return None
 
 
-def general_rule(sale_day: Optional[str] = None) -> str:
-    """周五晚上刷的卡一般什么时候到账: the rule itself, with the day named worked out, and no lookup."""
-    said = [reply("general_rule", hour=payout_hour() or "")]
+def general_rule(sale_day: Optional[str] = None, own: bool = True) -> str:
+    """周五晚上刷的卡一般什么时候到账: the rule itself, with the day named worked out, and no lookup
+    (`own`: say how to have one's own sale looked up)."""
+    said = [reply("general_rule", hour=payout_hour() or DEFAULT_HOUR)]
     if sale_day:
         day = date.fromisoformat(sale_day)
         said.append(reply("general_rule_for_day", day=month_day_weekday(day),
                           payout=month_day_weekday(t_plus(day)[0])))
-    return "".join(said) + reply("general_rule_own")
+    return "".join(said) + (reply("general_rule_own") if own else "")
+
+
+def is_general_rule(said: str) -> bool:
+    """Whether the bot's words were the general rule (a follow-up like 那周六刷的呢 asks it again)."""
+    return said.startswith(reply("general_rule", hour=payout_hour() or DEFAULT_HOUR)[:12])
+
+
+def calendar_answer(text: str, today: date) -> Optional[str]:
+    """12月7号是不是工作日 / 下周一放假吗: the working-day calendar's answer, or None when not asked."""
+    if not any(word in text for word in ("工作日", "节假日", "放假", "上班", "休息日", "假期")):
+        return None
+    day = day_asked(text, today)
+    if day is None:
+        return None
+    found = workday(day)
+    key = "calendar_workday" if found.is_workday else "calendar_day_off"
+    return reply(key, day=month_day_weekday(day), payout=month_day_weekday(t_plus(day)[0])) + (
+        reply("calendar_estimate", year=day.year) if found.estimate else "")
 
 
 def _hour_said(payout: date) -> str:

@@ -329,3 +329,27 @@ def test_no_reminder_for_a_sale_held_for_review(stack, store):
     reply = texts(stack.say(sender, "那审核过了会通知我吗"))
     assert "我再帮您查一次" not in reply and REFUSAL not in reply
     assert not [k for k in store.zrange("daozhang:reminders", 0, -1) if k.startswith(f"rest:{sender}|")]
+
+
+def test_the_rule_asked_again_for_another_day_and_the_calendar_need_no_merchant_id(stack):
+    sender = new_sender("rule-again")
+    assert "T+1" in texts(stack.say(sender, "周五晚上刷的卡一般什么时候到账"))
+    again = texts(stack.say(sender, "那周六刷的呢"))
+    assert "周六" in again and "周一" in again and ASK_ID not in again
+    calendar = texts(stack.say(sender, "不用查 就问12月25号是不是工作日"))
+    assert "12月25日" in calendar and "工作日" in calendar and "商户号" not in calendar.replace("告诉我商户号", "")
+
+
+def test_words_for_the_person_are_added_to_the_open_ticket(stack, store):
+    sender = explained(stack, "note", "前天刷了三千块 到现在都没到账 商户号898310000000005")
+    ticket_id = stack.tracker(sender)["slots"]["handoff_ticket"]
+    reply = texts(stack.say(sender, "结算卡我已经换绑好了 能帮我备注一下吗"))
+    assert ticket_id in reply
+    notes = json.loads(store.get(f"daozhang:ticket:{ticket_id}"))["notes"]
+    assert any("换绑好了" in note["note"] for note in notes)
+
+
+def test_when_a_completed_preauthorisation_is_paid(stack):
+    sender = explained(stack, "preauth", "酒店押金做的预授权五千 银行查不到记录 商户号898310000000006")
+    reply = texts(stack.say(sender, "好 我今天就去做完成 完成之后钱几号能到"))
+    assert "T+1" in reply and "哪一类问题" not in reply
