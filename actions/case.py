@@ -11,7 +11,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.awaiting import Awaiting
-from actions.case_state import details_of_another_merchant
+from actions.case_state import adds_to_a_fee_question, details_of_another_merchant
 from actions.conclusion import conclude
 from actions.context import about_the_case, general_answer, says_correction
 from actions.fees import fee_reply
@@ -38,11 +38,6 @@ def _asks_the_rule_again(tracker: Tracker) -> bool:
             and is_general_rule(last_bot_text(tracker)))
 
 
-def _adds_to_a_fee_question(tracker: Tracker) -> bool:
-    return (tracker.get_slot("problem") == "fee_inquiry" and not tracker.get_slot("merchant_id")
-            and not tracker.get_slot("diagnosis") and "merchant_id" not in latest_entities(tracker))
-
-
 def _tries(tracker: Tracker, slot: str) -> int:
     return int(tracker.get_slot(slot) or 0)
 
@@ -62,7 +57,7 @@ class ValidateCaseForm(FormValidationAction):
         a detail added to a fee question (那微信扫码呢: answered by action_conclude_case)."""
         if tracker.get_slot("awaiting") == Awaiting.HUMAN and not longest_digit_run(latest_text(tracker)):
             return []
-        if _adds_to_a_fee_question(tracker) or ticket_named(tracker) or _asks_the_rule_again(tracker):
+        if adds_to_a_fee_question(tracker) or ticket_named(tracker) or _asks_the_rule_again(tracker):
             return []
         return domain_slots
 
@@ -71,7 +66,8 @@ class ValidateCaseForm(FormValidationAction):
         """Digits the merchant typed when asked for the id, even if they are not an id."""
         if "merchant_id" in latest_entities(tracker):
             return {}
-        attempt = attempted_id(latest_text(tracker), asked=tracker.get_slot("requested_slot") == "merchant_id")
+        attempt = attempted_id(latest_text(tracker), asked=tracker.get_slot("requested_slot") == "merchant_id",
+                               spoken=tracker.get_latest_input_channel() == "ivr")
         return {"merchant_id": attempt} if attempt else {}
 
     async def validate_merchant_id(self, value: Any, dispatcher: CollectingDispatcher,
@@ -132,7 +128,7 @@ class ActionConcludeCase(SafeAction):
             general = general_answer(dispatcher, tracker)
             if general is not None:
                 return general
-        if _adds_to_a_fee_question(tracker):
+        if adds_to_a_fee_question(tracker):
             amount = tracker.get_slot("amount")  # 那微信扫码呢: the amount asked about before still holds
             return fee_reply(dispatcher, {**({"amount": amount} if amount else {}), **given},
                              tracker.get_slot("payment_channel"))

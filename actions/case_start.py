@@ -8,9 +8,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.case_state import CASE_SLOTS, asks_about_the_sale, sale_kept, start_case_events
+from actions.case_state import CASE_SLOTS, adds_to_a_fee_question, asks_about_the_sale, sale_kept, start_case_events
 from actions.context import about_the_case, general_answer, offer_person_for, says_correction
-from actions.fees import mentions_fee, rates
+from actions.fees import fee_reply, mentions_fee, rates
 from actions.safe_action import SafeAction
 from actions.tracker_reading import latest_entities, latest_intent, latest_text
 from daozhang.after_answer import clauses, is_question, names_another_sale, says_buyer, says_solved
@@ -47,6 +47,10 @@ class ActionStartCase(SafeAction):
         general = general_answer(dispatcher, tracker)  # 周五晚上刷的卡一般什么时候到账
         if general is not None:
             return general
+        if adds_to_a_fee_question(tracker) and is_question(text) and {"amount", "payment_channel"} & set(given):
+            amount = tracker.get_slot("amount")  # 那微信扫码收一万呢: the fee again, not a new case
+            return fee_reply(dispatcher, {**({"amount": amount} if amount else {}), **given},
+                             tracker.get_slot("payment_channel"))
         if tracker.get_slot("diagnosis") and says_solved(text):  # 是我退的 那没事了
             dispatcher.utter_message(text=reply("glad_solved"))
             return [SlotSet("awaiting", None)]

@@ -55,3 +55,9 @@ def sale_kept(tracker: Tracker) -> List[Dict[Text, Any]]:
     """The sale's day, amount and channel as they were before this message set them."""
     given = latest_entities(tracker)
     return [SlotSet(slot, slot_before_latest_message(tracker, slot)) for slot in CASE_SLOTS if slot in given]
+
+
+def adds_to_a_fee_question(tracker: Tracker) -> bool:
+    """那微信扫码呢 / 那一万呢, right after a fee answer and before any merchant id: the fee again."""
+    return (tracker.get_slot("problem") == "fee_inquiry" and not tracker.get_slot("merchant_id")
+            and not tracker.get_slot("diagnosis") and "merchant_id" not in latest_entities(tracker))

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conclusion import conclude
 from actions.context import in_context
 from actions.safe_action import SafeAction
-from actions.tracker_reading import latest_entities, latest_text
+from actions.tracker_reading import amounts_in, latest_entities, latest_text
 from daozhang import money
 from daozhang.after_answer import clauses, says_still_missing
 from daozhang.batch_detail import fee_at, fee_breakdown
@@ -87,9 +87,11 @@ def fee_of_the_case(tracker: Tracker) -> Optional[str]:
     if other and other not in {sale["channel"] for sale in sales}:  # 这批要是用支付宝收 能省多少
         return fee_at(sales, other, wording("channels")[other])
     asked = given.get("amount")
-    one = [sale for sale in sales if asked and Decimal(sale["amount"]) == Decimal(asked)]
-    if one:  # 八百那笔扣了多少
-        return fee_breakdown(one, {"fee": money.yuan(money.fee(Decimal(asked), one[0]["channel"]))})
+    named = {Decimal(a) for a in amounts_in(tracker)}
+    some = [sale for sale in sales if Decimal(sale["amount"]) in named]
+    if some:  # 八百那笔扣了多少 / 800那笔手续费多少？1200的呢
+        total = sum((money.fee(Decimal(sale["amount"]), sale["channel"]) for sale in some), Decimal(0))
+        return fee_breakdown(some, {"fee": money.yuan(total)})
     if asked and Decimal(asked) != Decimal(str(facts.get("fee", "0")).replace(",", "")):
         return None
     return fee_breakdown(sales, facts)

@@ -169,16 +169,6 @@ async def ticket_status(dispatcher: CollectingDispatcher, tracker: Tracker, name
             SlotSet("ticket_id_asked", False)]
 
 
-class ActionTicketStatus(SafeAction):
-    """我的工单怎样了: the status, and the resolution note once resolved."""
-
-    def name(self) -> Text:
-        return "action_ticket_status"
-
-    async def act(self, dispatcher, tracker, domain):
-        return await person_or_status(dispatcher, tracker)
-
-
 async def person_or_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     """提交工单 asks for a ticket, 工单怎么样了 how one is doing: the words say which."""
     text = latest_text(tracker)

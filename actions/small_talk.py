@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Text
 
+from rasa_sdk.events import SlotSet
+
 from actions.safe_action import SafeAction
-from actions.tracker_reading import latest_intent
+from actions.tracker_reading import latest_intent, latest_text
+from daozhang.after_answer import says_buyer
 from daozhang.conversation import CLOSING
 from daozhang.resources import reply
 
@@ -22,6 +25,9 @@ class ActionSmallTalk(SafeAction):
         return "action_small_talk"
 
     async def act(self, dispatcher, tracker, domain):
+        if says_buyer(latest_text(tracker)):  # 我不是商家 我是顾客 (taken for "are you a bot?")
+            dispatcher.utter_message(text=reply("buyer_referral"))
+            return [SlotSet("awaiting", None), SlotSet("pending_message", None)]
         intent = latest_intent(tracker)
         in_form = tracker.active_loop.get("name") == "case_form"
         key = (SAY_IN_CASE_FORM.get(intent) if in_form else None) or SAY.get(intent, "anything_else")

@@ -33,7 +33,7 @@ class ActionTerminalGuidance(SafeAction):
                 return [SlotSet("awaiting", Awaiting.TICKET), FollowupAction("action_listen")]
             return terminal_reply(dispatcher, code, text) + [SlotSet("error_code", code),
                                                             FollowupAction("action_listen")]
-        if "error_code" not in latest_entities(tracker):
+        if "error_code" not in latest_entities(tracker) or tracker.get_slot("ticket_asked"):
             in_case = await in_context(dispatcher, tracker, may_ask=False)  # 机器当时显示超时, after 冲正
             if in_case is not None:
                 return in_case

@@ -26,6 +26,11 @@ def latest_entities(tracker: Tracker) -> Dict[str, str]:
     return {e["entity"]: e["value"] for e in tracker.latest_message.get("entities") or []}
 
 
+def amounts_in(tracker: Tracker) -> List[str]:
+    """Every amount the latest message names (800那笔…？1200的呢), in order."""
+    return [str(e["value"]) for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "amount"]
+
+
 def _merchant_messages(tracker: Tracker) -> Iterator[Dict[str, Any]]:
     """The merchant's messages, newest first."""
     return (event for event in reversed(tracker.events) if event.get("event") == "user")

@@ -20,7 +20,7 @@ from actions.handoff import person_asked
 from actions.safe_action import SafeAction
 from actions.terminal_answer import terminal_reply
 from actions.tracker_reading import latest_entities, latest_intent, latest_text
-from daozhang.after_answer import asks_for_person
+from daozhang.after_answer import asks_for_person, says_buyer
 from daozhang.resources import reply
 from daozhang.triage import NONE_OF_THESE
 
@@ -61,6 +61,9 @@ class ActionTakeProblemChoice(SafeAction):
         answer = latest_text(tracker)
         if asks_for_person(answer):  # 还是转人工吧, while the choices are shown
             return [SlotSet("pending_message", None)] + await person_asked(dispatcher, tracker)
+        if says_buyer(answer):  # 我不是商家 我是顾客: where to go, not the choices again
+            dispatcher.utter_message(text=reply("buyer_referral"))
+            return [SlotSet("pending_message", None), SlotSet("awaiting", None)]
         chosen = policy().resolve(answer, bool(first.get("qr")), latest_intent(tracker))
         details = _details_in_answer(tracker)
         if chosen is None and details:  # 商户号898310000000003 while the choices are shown: kept

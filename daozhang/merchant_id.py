@@ -46,9 +46,15 @@ def longest_digit_run(text: str) -> str:
     return max(runs, key=len) if runs else ""
 
 
-def attempted_id(text: str, asked: bool) -> Optional[str]:
-    """The digits a message gives as the id: any, when the id was asked for; else an id-like run."""
+def attempted_id(text: str, asked: bool, spoken: bool = False) -> Optional[str]:
+    """The digits a message gives as the id: any, when the id was asked for; else an id-like run.
+    Asked for, an id said in parts in one message (前面是898310 后面是000000005, or a caller's
+    八九八三幺零零零 嗯 零零零零) is its parts joined."""
     longest = longest_digit_run(text)
+    if asked and (spoken or says_more_is_coming(text)) and not any(cue in text for cue in OTHER_NUMBERS):
+        joined = "".join(re.findall(r"\d+", normalise_text(text)))
+        if len(longest) < len(joined) <= ID_LENGTH:
+            return joined
     return longest if longest and (asked or len(longest) in ID_LIKE_LENGTHS) else None
 
 

@@ -37,7 +37,7 @@ _RUN = re.compile(f"[{''.join(SPOKEN_DIGITS)}{_UNITS}点]+")
 _MONEY_AFTER = re.compile(r"^(?:多|来)?(?:块(?!儿)|元|圆|毛|角|快钱|rmb|RMB)")
 _COUNT_AFTER = re.compile(r"^(?:多|来)?(?:天|笔|次|个|台|年|周|星期|分钟|小时|遍|张|家|位|种|样|些|下|直|起|点点)")
 _AMOUNT_BEFORE = re.compile(
-    r"(?:收了|付了|刷了|扫了|转了|退了|扣了|收款|付款|金额|一共|总共|共|消费|交易|到账|是|有|为|了|¥)"
+    r"(?:收了|付了|刷了|扫了|转了|退了|扣了|收款|付款|金额|一共|总共|共|消费|交易|到账|是|有|为|了|¥|收|刷|付|扫|退|扣)"
     r"(?:大概|差不多|大约|整整)?$"
 )
 _MONEY_BEFORE = re.compile(f"[\\d{''.join(SPOKEN_DIGITS)}{_UNITS}](?:块|元)$")

@@ -353,3 +353,59 @@ def test_when_a_completed_preauthorisation_is_paid(stack):
     sender = explained(stack, "preauth", "酒店押金做的预授权五千 银行查不到记录 商户号898310000000006")
     reply = texts(stack.say(sender, "好 我今天就去做完成 完成之后钱几号能到"))
     assert "T+1" in reply and "哪一类问题" not in reply
+
+
+# From the third tester's conversations (issue 20, final): what still went wrong, reworded.
+
+def test_money_said_to_be_paid_but_not_received_is_a_dispute_on_the_hotline_too(stack, store):
+    sender = explained(stack, "paid-missing", PAID_009)
+    reply = texts(stack.say(sender, "嗯 那张卡的流水我看了 钱我一直没收到啊"))
+    assert "结论不变" not in reply
+    ticket = ticket_of(stack, store, sender)
+    assert ticket["slots"]["amount"] == "1500" and "钱我一直没收到" in ticket["summary"]
+
+
+def test_a_masked_card_and_the_tail_disputed_leave_the_amount_alone(stack, store):
+    sender = explained(stack, "masked-tail", PAID_009)
+    stack.say(sender, "我的结算卡是6222 **** **** 3321 根本不是6789")
+    ticket = ticket_of(stack, store, sender)
+    assert ticket["slots"]["amount"] == "1500" and "6789" not in str(ticket["slots"].get("other_amounts"))
+
+
+def test_a_dispute_the_classifier_takes_for_a_ticket_question_is_a_dispute(stack, store):
+    sender = explained(stack, "sys-wrong", "新机器刷的第一笔钱一直没到账 商户号898310000000010")
+    reply = texts(stack.say(sender, "我早就认证过了啊 你们系统搞错了吧"))
+    assert "没有查到您的工单" not in reply and ticket_of(stack, store, sender)["ticket_id"] in reply
+
+
+def test_a_fee_for_another_sum_and_channel_after_a_fee_answer(stack):
+    sender = new_sender("fee-again")
+    stack.say(sender, "刷卡2000手续费扣多少")
+    reply = texts(stack.say(sender, "那微信扫码收一万呢"))
+    assert "38.00元" in reply and ASK_ID not in reply
+
+
+def test_the_fee_of_two_sales_of_a_batch_asked_in_one_message(stack):
+    sender = explained(stack, "two-fees", "刷了三笔 银行流水里对不上 商户号898310000000004")
+    reply = texts(stack.say(sender, "那800那笔手续费多少？1200的呢"))
+    assert "4.80元" in reply and "7.20元" in reply
+
+
+def test_an_id_in_two_parts_of_one_message(stack):
+    sender = new_sender("parts")
+    stack.say(sender, "昨天刷卡880没到账")
+    reply = texts(stack.say(sender, "前面是898310 后面是000000007"))
+    assert "冲正" in reply
+
+
+def test_anything_else_to_watch_for_is_never_refused_inside_a_case(stack):
+    sender = explained(stack, "else", PENDING_003)
+    reply = texts(stack.say(sender, "嗯 还有别的要注意的吗"))
+    assert REFUSAL not in reply
+
+
+def test_a_buyer_at_the_menu_is_told_where_to_go(stack):
+    sender = new_sender("menu-buyer")
+    stack.say(sender, first_that_asks(stack, VAGUE))
+    reply = texts(stack.say(sender, "我不是商家 我是顾客"))
+    assert "95017" in reply and REFUSAL not in reply
