@@ -53,6 +53,9 @@ def quiet_rasa_imports() -> None:
 
 def main() -> int:
     quiet_rasa_imports()
+    from tools import schema_check
+
+    schema_check.install()  # each action reply checked against a schema checked once, not every turn
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *sys.argv[1:]]
