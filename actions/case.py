@@ -16,7 +16,7 @@ from actions.conclusion import conclude
 from actions.context import about_the_case, general_answer, says_correction
 from actions.fees import fee_reply
 from actions.handoff import ticket_named, ticket_status
-from actions.safe_action import SafeAction
+from actions.safe_action import SafeAction, add_yes_no_buttons
 from actions.tracker_reading import (
     bot_spoke_this_turn,
     last_bot_text,
@@ -51,6 +51,12 @@ class ValidateCaseForm(FormValidationAction):
 
     def name(self) -> Text:
         return "validate_case_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        events = await super().run(dispatcher, tracker, domain)
+        add_yes_no_buttons(dispatcher, events)  # a person offered after two misses: 转人工 / 不用了
+        return events
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         """No id asked for while a person is offered, unless the merchant sends digits again, nor for
@@ -106,6 +112,8 @@ class ActionAskMerchantId(SafeAction):
         said_already = bot_spoke_this_turn(tracker)
         if said_already and tracker.get_slot("merchant_id_part"):  # 前3位收到了…接着发: asked already
             return []
+        if said_already and tracker.get_slot("awaiting") == Awaiting.HUMAN:  # a person was just offered:
+            return []  # that yes/no question stays the last word, with its buttons
         retry = said_already or _tries(tracker, "merchant_id_tries") or _tries(tracker, "unknown_merchant_tries")
         dispatcher.utter_message(text=reply("ask_merchant_id_again" if retry else "ask_merchant_id"))
         return []

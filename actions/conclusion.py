@@ -12,8 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.awaiting import Awaiting
 from actions.handoff import complete_the_open_ticket, hand_over
 from actions.reminding import offer_reminder
-from actions.tracker_reading import amounts_said_with, latest_text
+from actions.tracker_reading import amounts_said_with, latest_intent, latest_text
 from actions.verification import verification_gate
+from daozhang.after_answer import asks_for_person
 from daozhang.clock import today_in_shanghai
 from daozhang.diagnosis import closing_question, explain, ticket_offer
 from daozhang.investigation import CHOOSE, UNKNOWN_MERCHANT, Outcome, investigate, payout_of_record
@@ -32,7 +33,12 @@ async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker,
     changed = changed or {}
     merchant_id = tracker.get_slot("merchant_id")
     if not merchant_id:
-        if tracker.get_slot("awaiting") == Awaiting.HUMAN:  # the offer stands: asked again, never silence
+        if tracker.get_slot("awaiting") == Awaiting.HUMAN:  # the answer to the offer, or it stands
+            if latest_intent(tracker) == "affirm" or asks_for_person(latest_text(tracker)):
+                return await hand_over(dispatcher, tracker)
+            if latest_intent(tracker) == "deny":
+                dispatcher.utter_message(text=reply("no_person"))
+                return [SlotSet("awaiting", None)]
             dispatcher.utter_message(text=reply("offer_human"))
             return [SlotSet("awaiting", Awaiting.HUMAN)]
         dispatcher.utter_message(text=reply("ask_merchant_id"))

@@ -6,6 +6,7 @@ from typing import Text
 
 from rasa_sdk.events import SlotSet
 
+from actions.awaiting import Awaiting
 from actions.safe_action import SafeAction
 from actions.tracker_reading import latest_intent, latest_text
 from daozhang.after_answer import says_buyer
@@ -30,6 +31,8 @@ class ActionSmallTalk(SafeAction):
             return [SlotSet("awaiting", None), SlotSet("pending_message", None)]
         intent = latest_intent(tracker)
         in_form = tracker.active_loop.get("name") == "case_form"
+        if in_form and intent in ("affirm", "deny") and tracker.get_slot("awaiting") == Awaiting.HUMAN:
+            return []  # the answer to "a person?": the form's conclusion takes it (actions.conclusion)
         key = (SAY_IN_CASE_FORM.get(intent) if in_form else None) or SAY.get(intent, "anything_else")
         if intent == "goodbye":  # the channel may end the conversation (the hotline hangs up)
             dispatcher.utter_message(text=reply(key), json_message={CLOSING: True})

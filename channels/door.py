@@ -83,6 +83,11 @@ def clean(text: Optional[str]) -> str:
     return unicodedata.normalize("NFC", _CONTROL.sub("", text or "")).strip()
 
 
+def as_kept(text: Optional[str]) -> str:
+    """What the door passes on of a message (cleaned, cut, masked): all a channel may show back or keep."""
+    return mask(clean(text)[:max_message_chars()]).text
+
+
 class CountingOutput(OutputChannel):
     """Forwards to the channel's own output, to the channel's own recipient, counting what is said
     and keeping the bot's signals (a handover, a goodbye) for the channel, off the messages.

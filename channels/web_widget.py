@@ -15,6 +15,13 @@ Here, with the same events (`session_request` → `session_confirm`, then
   each connection is a conversation of its own, `socketio:<socket id>`);
 - every message goes through `channels.door.admit`; what the browser sends as
   metadata is dropped (a browser is no trusted integration);
+- the server keeps the conversation as shown (`daozhang.transcript`: masked,
+  with its times) and the page shows that, never what the browser typed: after
+  `session_confirm` comes `history`, each message is echoed to every tab of the
+  session as `merchant_uttered` (masked; a message sent again with the same
+  `id` is answered once), each bot message carries its `id` and `time`, and
+  `turn_end` names the messages a turn answered;
+- one turn at a time per session (`channels.turns`): a burst is answered together;
 - the chat page, built by `make web` into web/dist, is served at
   /webhooks/socketio/chat/ (same origin as socket.io).
 """
@@ -24,26 +31,31 @@ import logging
 import re
 import secrets
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from redis.exceptions import RedisError
 from sanic import Blueprint, response
 from sanic.request import Request
+from socketio import AsyncServer
 
 from channels.body_limit import cap_request_bodies
-from channels.door import admit
+from channels.door import admit, as_kept
 from channels.reminders import kept_for, reach_live
+from channels.turns import Turn, Turns
 from daozhang.conversation import conversation_id
 from daozhang.resources import reply
-from daozhang.wiring import redis_key, shared_redis
+from daozhang.transcript import Transcript, entry
+from daozhang.wiring import redis_key, shared_redis, transcript
 
 logger = logging.getLogger(__name__)
 
 PAGE_DIR = Path(__file__).resolve().parent.parent / "web" / "dist"
 _SESSION_ID = re.compile(r"[0-9a-f]{32}")
+_MESSAGE_REF = re.compile(r"[0-9A-Za-z_-]{1,64}")
 DEFAULT_SESSION_DAYS = 30
+ECHO_EVT, HISTORY_EVT, TURN_END_EVT = "merchant_uttered", "history", "turn_end"
 
 
 class IssuedSessions:
@@ -62,6 +74,51 @@ class IssuedSessions:
         if not isinstance(claimed, str) or not _SESSION_ID.fullmatch(claimed):
             return False
         return bool(await shared_redis("state").expire(redis_key("widget", "session", claimed), self.ttl_seconds))
+
+
+class Recorded:
+    """The session's record (`daozhang.transcript`); Redis down: the page still gets every message."""
+
+    def __init__(self, transcript: Transcript) -> None:
+        self.transcript = transcript
+
+    async def add(self, conversation: Text, said: Dict[Text, Any]) -> None:
+        try:
+            await self.transcript.add(conversation, said)
+        except RedisError:
+            logger.warning("widget transcript: Redis unavailable; a reload will not show this message", exc_info=True)
+
+    async def recent(self, conversation: Text) -> List[Dict[Text, Any]]:
+        try:
+            return await self.transcript.recent(conversation)
+        except RedisError:
+            logger.warning("widget transcript: Redis unavailable; the page keeps what it shows", exc_info=True)
+            return []
+
+    async def earlier(self, conversation: Text, ref: Text, said: Dict[Text, Any]) -> Optional[Dict[Text, Any]]:
+        """What was said when `ref` came before, or None (then it counts now)."""
+        try:
+            return await self.transcript.first_time_seen(conversation, ref, said)
+        except RedisError:
+            logger.warning("widget transcript: Redis unavailable; a message sent twice counts twice", exc_info=True)
+            return None
+
+
+class RecordedOutput(SocketIOOutput):
+    """Rasa's socketio output, each bot message recorded and sent with its `id` and server `time`."""
+
+    def __init__(self, sio: AsyncServer, bot_message_evt: Text, record: Recorded, conversation: Text) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.record = record
+        self.conversation = conversation
+        self.turn = secrets.token_hex(4)
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        choices = [{"title": b.get("title"), "payload": b.get("payload")}
+                   for b in response.get("quick_replies") or response.get("buttons") or []]
+        said = entry("bot", response.get("text") or "", choices=choices, turn=self.turn)
+        await self.record.add(self.conversation, said)
+        await super()._send_message(socket_id, {**response, "id": said["id"], "time": said["time"], "turn": self.turn})
 
 
 class WebWidgetInput(SocketIOInput):
@@ -91,8 +148,14 @@ class WebWidgetInput(SocketIOInput):
         # Rasa's blueprint (socket.io server, connect/JWT check, health route); its session and
         # message handlers are replaced below (python-socketio keeps one handler per event).
         blueprint = super().blueprint(on_new_message)
-        sio = self.sio
-        namespace = self.namespace
+        sio, namespace = self.sio, self.namespace
+        record = Recorded(transcript(self.sessions.ttl_seconds))
+
+        def output(sender: Text) -> RecordedOutput:
+            return RecordedOutput(sio, self.bot_message_evt, record, conversation_id(self.name(), sender))
+
+        async def say(sender: Text, text: Text) -> None:
+            await output(sender)._send_message(sender, {"text": text})
 
         @sio.on("session_request", namespace=namespace)
         async def session_request(sid: Text, data: Any = None) -> None:
@@ -104,15 +167,18 @@ class WebWidgetInput(SocketIOInput):
                     await sio.leave_room(sid, previous, namespace=namespace)
                 await sio.enter_room(sid, session_id, namespace=namespace)
             self.confirmed[sid] = session_id
+            sender = session_id if self.session_persistence else sid
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
-            for kept in await kept_for(conversation_id(self.name(), session_id)):  # news while the page was closed
-                await sio.emit(self.bot_message_evt, {"text": kept}, room=sid, namespace=namespace)
+            shown = await record.recent(conversation_id(self.name(), sender))
+            await sio.emit(HISTORY_EVT, {"messages": shown}, room=sid, namespace=namespace)
+            for kept in await kept_for(conversation_id(self.name(), sender)):  # news while the page was closed
+                await say(sender, kept)
 
         async def tell(session_id: Text, text: Text) -> bool:
             """A reminder to the page, live when one is open on the session."""
             if session_id not in self.confirmed.values():
                 return False
-            await sio.emit(self.bot_message_evt, {"text": text}, room=session_id, namespace=namespace)
+            await say(session_id, text)
             return True
 
         reach_live(self.name(), tell)
@@ -120,6 +186,15 @@ class WebWidgetInput(SocketIOInput):
         @sio.on("disconnect", namespace=namespace)
         async def disconnect(sid: Text, reason: Any = None) -> None:
             self.confirmed.pop(sid, None)
+
+        async def answer(sender: Text, turn: Turn) -> None:
+            message = UserMessage(turn.text, output(sender), sender, input_channel=self.name())
+            try:
+                await admit(message, on_new_message)
+            finally:
+                await sio.emit(TURN_END_EVT, {"refs": turn.refs}, room=sender, namespace=namespace)
+
+        turns = Turns(answer)
 
         @sio.on(self.user_message_evt, namespace=namespace)
         async def handle_message(sid: Text, data: Any = None) -> None:
@@ -129,12 +204,21 @@ class WebWidgetInput(SocketIOInput):
                 await sio.emit(self.bot_message_evt, {"text": reply("widget_session_unknown")},
                                room=sid, namespace=namespace)
                 return
-            text = data.get("message")
-            message = UserMessage(text if isinstance(text, str) else "",
-                                  SocketIOOutput(sio, self.bot_message_evt),
-                                  session_id if self.session_persistence else sid,
-                                  input_channel=self.name())
-            await admit(message, on_new_message)
+            sender = session_id if self.session_persistence else sid
+            text = data.get("message") if isinstance(data.get("message"), str) else ""
+            shown = data.get("shown") if text.startswith("/") and isinstance(data.get("shown"), str) else text
+            ref = data.get("id")
+            ref = ref if isinstance(ref, str) and _MESSAGE_REF.fullmatch(ref) else secrets.token_hex(8)
+            said = entry("merchant", as_kept(shown), ref=ref)
+            conversation = conversation_id(self.name(), sender)
+            earlier = await record.earlier(conversation, ref, said)
+            if earlier is not None:  # sent again after a lost connection: shown and answered once
+                await sio.emit(ECHO_EVT, earlier, room=sid, namespace=namespace)
+                await sio.emit(TURN_END_EVT, {"refs": [ref]}, room=sid, namespace=namespace)
+                return
+            await record.add(conversation, said)
+            await sio.emit(ECHO_EVT, said, room=sender, namespace=namespace)
+            await turns.submit(sender, Turn(text, [ref]))
 
         _serve_page(blueprint)
         return cap_request_bodies(blueprint)

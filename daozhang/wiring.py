@@ -30,6 +30,7 @@ from daozhang.outbox import Outbox
 from daozhang.reminders import ReminderStore
 from daozhang.resources import load_yaml
 from daozhang.tickets import TicketStore
+from daozhang.transcript import Transcript
 from daozhang.verification import Verifier
 
 KEY_PREFIX = "daozhang"
@@ -116,3 +117,8 @@ def reminders() -> ReminderStore:
 def outbox() -> Outbox:
     """What waits for a merchant's next message."""
     return Outbox(shared_redis("state"), KEY_PREFIX)
+
+
+def transcript(keep_seconds: int) -> Transcript:
+    """The conversations as shown (the web widget's), each kept `keep_seconds` after its last message."""
+    return Transcript(shared_redis("state"), keep_seconds, KEY_PREFIX)

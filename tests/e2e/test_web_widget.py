@@ -5,11 +5,7 @@ Screenshots (desktop 1280×800, phone 375×667) go to results/tmp/web/; with DZ_
 (`make screenshots`) also to docs/widget-desktop.png and docs/widget-phone.png.
 """
 import asyncio
-import os
-import shutil
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 import socketio
@@ -18,59 +14,22 @@ from playwright.sync_api import expect
 from channels import web_widget
 from daozhang.resources import reply
 from daozhang.triage import TriagePolicy
+from tests.support.widget_page import (
+    DESKTOP,
+    PHONE,
+    SESSION_KEY,
+    WAIT_MS,
+    bot_bubbles,
+    only_from,
+    open_widget,
+    save_screenshot,
+    say,
+    session_of,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "results" / "tmp" / "web"
-DOCS = ROOT / "docs"
-PAGE = "/webhooks/socketio/chat/"
-SESSION_KEY = "daozhang.session"
-WAIT_MS = 20_000  # a reply comes within the door's 6 s deadline; wide margin
 # Vague messages with no date or amount (those would be read as details of the case just
 # diagnosed): one of them gets the clarifying question with its buttons.
 VAGUE = ["问一下款的事", "钱怎么少了", "我钱去哪了", "我的钱呢", "钱的事情", "那个款的问题"]
-
-
-def open_widget(browser, stack, **context_options):
-    """A fresh browser profile on the chat page, connected; remembers every address it asks for."""
-    page = browser.new_context(locale="zh-CN", **context_options).new_page()
-    page.asked = []
-    page.on("request", lambda request: page.asked.append(request.url))
-    page.on("websocket", lambda socket: page.asked.append(socket.url))
-    page.goto(stack.url + PAGE)
-    expect(page.locator(".Navbar-desc")).to_have_text("在线", timeout=WAIT_MS)
-    return page
-
-
-def session_of(page):
-    return page.evaluate(f"localStorage.getItem('{SESSION_KEY}')")
-
-
-def bot_bubbles(page):
-    return page.locator(".Message.left .Bubble.text")
-
-
-def say(page, text):
-    """Type and send; wait for the assistant's turn to begin."""
-    answered = bot_bubbles(page).count()
-    page.locator(".Composer-input").fill(text)
-    page.locator(".Composer-sendBtn").click()
-    expect(bot_bubbles(page)).not_to_have_count(answered, timeout=WAIT_MS)
-
-
-def newest_in_sight(page):
-    """Waits until the list is scrolled to its newest message and nothing is moving any more."""
-    page.wait_for_function("""() => { const list = document.querySelector('.PullToRefresh');
-        return list.scrollTop + list.clientHeight >= list.scrollHeight - 2
-          && document.getAnimations().every(a => a.playState !== 'running'); }""", timeout=WAIT_MS)
-
-
-def save_screenshot(page, name):
-    newest_in_sight(page)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / name)
-    if os.environ.get("DZ_WIDGET_DOCS") == "1":
-        DOCS.mkdir(exist_ok=True)
-        shutil.copy(SHOTS / name, DOCS / name)
 
 
 def watch_typing(page):
@@ -104,19 +63,13 @@ def diagnose_then_ask(page, stack):
     expect(bot_bubbles(page).last).not_to_contain_text("收款没到账")  # the list shows once, as buttons
 
 
-def only_from(page, stack):
-    """Every address the page asked for is on the assistant's own server (no CDN)."""
-    own = urlparse(stack.url).netloc
-    return [url for url in page.asked if not url.startswith("data:") and urlparse(url).netloc != own]
-
-
 def test_a_merchant_gets_the_diagnosis_taps_a_choice_and_a_reload_keeps_the_conversation(browser, stack):
-    page = open_widget(browser, stack, viewport={"width": 1280, "height": 800})
+    page = open_widget(browser, stack, **DESKTOP)
     expect(page.locator(".Navbar")).to_contain_text("到账助手")
     expect(page.locator(".Composer-input")).to_have_attribute("placeholder", "请描述您的问题，如：昨天刷卡的钱没到账")
     session_id = session_of(page)
     diagnose_then_ask(page, stack)
-    save_screenshot(page, "widget-desktop.png")
+    save_screenshot(page, "widget-desktop.png", docs=True)
 
     page.locator(".QuickReply", has_text="手续费").click()
     expect(page.locator(".Message.right .Bubble").last).to_have_text("手续费")  # the title, not /fee_inquiry
@@ -140,13 +93,12 @@ def test_a_merchant_gets_the_diagnosis_taps_a_choice_and_a_reload_keeps_the_conv
 
 
 def test_on_a_phone_the_widget_fits_and_offers_the_choices_as_buttons(browser, stack):
-    page = open_widget(browser, stack, viewport={"width": 375, "height": 667}, device_scale_factor=2,
-                       is_mobile=True, has_touch=True)
+    page = open_widget(browser, stack, **PHONE)
     diagnose_then_ask(page, stack)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375  # nothing sticks out sideways
     expect(page.locator(".Composer-input")).to_be_in_viewport()
     expect(page.locator(".QuickReply").last).to_be_in_viewport()  # every choice in sight, none scrolled away
-    save_screenshot(page, "widget-phone.png")
+    save_screenshot(page, "widget-phone.png", docs=True)
     assert only_from(page, stack) == []
     page.context.close()
 

@@ -87,15 +87,29 @@ class Stack:
             [sys.executable, "-m", "tools.rasa_quiet", "run", "actions", "--port", str(self.action_port),
              "--actions", "actions", *(["--debug"] if self.debug else [])],
             cwd=ROOT, env=env, stdout=open(logs / "actions.log", "w"), stderr=subprocess.STDOUT))
-        self.processes.append(subprocess.Popen(
+        self._env = env
+        self.processes.append(self._rasa_server())
+        self._wait_ready()
+        return self
+
+    def _rasa_server(self) -> subprocess.Popen:
+        return subprocess.Popen(
             [sys.executable, "-m", "tools.rasa_quiet", "run", "--enable-api", "-i", "127.0.0.1",
              "--port", str(self.rasa_port),
              *(["--auth-token", self.token] if self.token else []), *(["--debug"] if self.debug else []),
              "--model", str(self.model), "--endpoints", str(ROOT / "endpoints.yml"),
              "--credentials", str(ROOT / "credentials.yml")],
-            cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "w"), stderr=subprocess.STDOUT))
+            cwd=ROOT, env=self._env, stdout=open(self.workdir / "rasa.log", "a"), stderr=subprocess.STDOUT)
+
+    def stop_rasa(self) -> None:
+        """The Rasa server goes away (the action server and Redis stay), as in a crash or a deploy."""
+        self.processes[1].terminate()
+        self.processes[1].wait(timeout=30)
+
+    def start_rasa(self) -> None:
+        """The Rasa server again, on the same port."""
+        self.processes[1] = self._rasa_server()
         self._wait_ready()
-        return self
 
     def _wait_ready(self, timeout: float = 240) -> None:
         deadline = time.monotonic() + timeout

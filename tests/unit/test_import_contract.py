@@ -8,7 +8,7 @@ DOMAIN = ROOT / "daozhang"
 PRODUCTION = ("actions", "channels", "daozhang", "nlu_components", "stores", "tools")
 # What only daozhang/wiring.py may build: Redis clients, the adapter, the verifier, the ticket store.
 BUILT_BY_WIRING = {"Redis", "StrictRedis", "ConnectionPool", "from_url", "SandboxAdapter", "with_timeout",
-                   "Verifier", "TicketStore", "ReminderStore", "Outbox"}
+                   "Verifier", "TicketStore", "ReminderStore", "Outbox", "Transcript"}
 
 
 def imported_modules(path):

@@ -1,0 +1,88 @@
+"""One turn at a time per conversation; what arrives during a turn is answered together next.
+
+A merchant who sends fifteen lines in half a second (or two tabs sending at once)
+would otherwise start fifteen concurrent turns: they queue on the conversation's
+lock, run out the door's deadline ("系统现在有点慢"), trip the burst limit and
+ask again for what the next line gives. Here the first message gets its turn at
+once; the lines that arrive meanwhile wait and are joined into one message for
+the next turn, so every reply answers something and none repeats. A button's
+payload (`/affirm`) is never joined to text: it keeps a turn of its own.
+While lines are still arriving (the last came less than `settle` seconds ago) the
+next turn waits for them, at most `gather` seconds; a message after a pause is
+answered at once.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable, Dict, List
+
+logger = logging.getLogger(__name__)
+_ENDS_A_SENTENCE = "。！？!?；;，,…"
+
+
+@dataclass
+class Turn:
+    """The text of one turn and the senders' ids of every message it answers."""
+
+    text: str
+    refs: List[str] = field(default_factory=list)
+
+
+def joined(waiting: List[Turn]) -> List[Turn]:
+    """The waiting messages as turns: runs of plain text joined into one, each payload alone."""
+    turns: List[Turn] = []
+    for message in waiting:
+        payload = message.text.startswith("/")
+        if turns and not payload and not turns[-1].text.startswith("/"):
+            before = turns[-1].text.rstrip()
+            glue = "" if not before or before[-1] in _ENDS_A_SENTENCE else "。"
+            turns[-1] = Turn(before + glue + message.text.strip(), turns[-1].refs + message.refs)
+        else:
+            turns.append(Turn(message.text, list(message.refs)))
+    return turns
+
+
+class Turns:
+    """Runs `answer(conversation, turn)` for one conversation at a time, in order of arrival."""
+
+    def __init__(self, answer: Callable[[str, Turn], Awaitable[None]],
+                 settle: float = 1.0, gather: float = 3.0) -> None:
+        self.answer = answer
+        self.settle, self.gather = settle, gather
+        self.waiting: Dict[str, List[Turn]] = {}
+        self.last_arrival: Dict[str, float] = {}
+
+    async def submit(self, conversation: str, message: Turn) -> None:
+        self.last_arrival[conversation] = time.monotonic()
+        if conversation in self.waiting:  # a turn is under way: this one waits for it
+            self.waiting[conversation].append(message)
+            return
+        self.waiting[conversation] = [message]
+        try:
+            first_turn = True
+            while self.waiting[conversation]:
+                if not first_turn:
+                    await self._still_arriving(conversation)
+                first_turn = False
+                first, *rest = joined(self.waiting[conversation])
+                self.waiting[conversation] = rest
+                try:
+                    await self.answer(conversation, first)
+                except Exception:  # the door answers failures itself; this keeps the queue going
+                    logger.exception("a turn of %s failed", conversation)
+        finally:
+            del self.waiting[conversation]
+            self.last_arrival.pop(conversation, None)
+
+    async def _still_arriving(self, conversation: str) -> None:
+        """Waits while the merchant is still sending (at most `gather` seconds)."""
+        give_up = time.monotonic() + self.gather
+        while True:
+            quiet_at = self.last_arrival[conversation] + self.settle
+            now = time.monotonic()
+            if now >= quiet_at or now >= give_up:
+                return
+            await asyncio.sleep(min(quiet_at, give_up) - now)
