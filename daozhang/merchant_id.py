@@ -32,6 +32,8 @@ def find_in(text: str) -> Optional[str]:
     return found.group(0) if found else None
 
 
+# What the door left of a card number or a secret (***************0128, ******): never part of an id.
+_MASKED = re.compile(r"\*{3,}[ \-]?\d{0,4}")
 # Digits in groups (8983 1000 0000 003 / 零零零零 零零零 零零七): short pieces apart only by spaces or dashes.
 _GROUPED = re.compile(r"(?<!\d)\d{1,8}(?:[ \t-]+\d{1,8})+(?!\d)")
 
@@ -39,7 +41,7 @@ _GROUPED = re.compile(r"(?<!\d)\d{1,8}(?:[ \t-]+\d{1,8})+(?!\d)")
 def longest_digit_run(text: str) -> str:
     """The longest run of digits in a message, written or spoken; a grouping of an id in short
     pieces (4-4-4-3, or as read aloud) is one run when it makes at most 15 digits."""
-    plain = normalise_text(text)
+    plain = normalise_text(_MASKED.sub(" ", text))
     runs = re.findall(r"\d+", plain)
     runs += [joined for joined in (re.sub(r"\D", "", group) for group in _GROUPED.findall(plain))
              if len(joined) <= ID_LENGTH]
@@ -52,7 +54,7 @@ def attempted_id(text: str, asked: bool, spoken: bool = False) -> Optional[str]:
     八九八三幺零零零 嗯 零零零零) is its parts joined."""
     longest = longest_digit_run(text)
     if asked and (spoken or says_more_is_coming(text)) and not any(cue in text for cue in OTHER_NUMBERS):
-        joined = "".join(re.findall(r"\d+", normalise_text(text)))
+        joined = "".join(re.findall(r"\d+", normalise_text(_MASKED.sub(" ", text))))
         if len(longest) < len(joined) <= ID_LENGTH:
             return joined
     return longest if longest and (asked or len(longest) in ID_LIKE_LENGTHS) else None

@@ -1,4 +1,5 @@
-"""Faults behind the REST channel: the merchant always gets a short apology in time, never silence.
+"""Faults behind the REST channel (and the chat page's socket.io with Redis gone): the merchant always
+gets a short apology in time, never silence.
 
 A stack of its own (its own Redis, which these tests stop), with a backend that
 stalls for a minute: the deadline a merchant sees is the reply deadline (6 s),
@@ -13,6 +14,7 @@ import pytest
 
 from tests.support.redis_server import RedisServer
 from tests.support.stack import Stack, http_json
+from tests.support.widget_peer import WidgetPeer
 
 WITHIN_SECONDS = 15  # the deadline is 6 s; a merchant would notice anything near a minute
 
@@ -87,3 +89,14 @@ def test_5_redis_down_gets_an_apology_not_silence(faulty):
     assert seconds < WITHIN_SECONDS and "故障" in said
     code, body = health(stack)
     assert code == 503 and body["redis"] is False
+
+
+def test_6_the_chat_page_with_redis_down_gets_an_apology_not_silence(faulty):
+    stack, _ = faulty  # Redis still down: no issued session, no record of the conversation
+    tab = WidgetPeer(stack.url)
+    try:
+        started = time.monotonic()
+        said = "".join(tab.say("你好", timeout=WITHIN_SECONDS))
+        assert time.monotonic() - started < WITHIN_SECONDS and "故障" in said
+    finally:
+        tab.close()

@@ -52,7 +52,10 @@ def test_a_card_number_typed_is_masked_in_the_merchants_own_bubble_and_never_kep
     expect(mine).to_contain_text("0128")
     expect(mine).not_to_contain_text(CARD)
     expect(mine).not_to_contain_text(PIN)
-    expect(bot_bubbles(page).last).to_contain_text("商户号")  # the card's visible tail is no merchant id
+    expect(bot_bubbles(page).last).to_contain_text("商户号")
+    say(page, CARD)  # sent again, now that the merchant id is asked for
+    expect(bot_bubbles(page).last).to_contain_text("商户号")
+    expect(page.locator(".MessageList")).not_to_contain_text("4位数字")  # its visible tail is no (wrong) id
     save_screenshot(page, f"card-{size}.png")
     assert CARD not in page.content() and CARD not in stored(page) and PIN not in stored(page)
 

@@ -63,7 +63,12 @@ function shownMessage(said) {
 
 export default function App() {
   const [state, dispatch] = useReducer(reducer, undefined, start);
-  const [link, setLink] = useState('connecting'); // connecting | online | offline
+  const [link, setLinkState] = useState('connecting'); // connecting | online | offline
+  const linkNow = useRef('connecting');
+  const setLink = useCallback((now) => {
+    linkNow.current = now;
+    setLinkState(now);
+  }, []);
   const socket = useRef(null);
   const session = useRef(null); // the id the server confirmed on this connection
   const pending = useRef(state.pending);
@@ -84,12 +89,14 @@ export default function App() {
     const s = io({ path: '/socket.io' }); // same origin as this page
     socket.current = s;
     s.on('connect', () => s.emit('session_request', { session_id: storedSession() }));
-    s.on('disconnect', () => {
+    const lost = () => {
       session.current = null;
       s.sendBuffer = []; // what was not delivered is sent again, once, after the next session_confirm
       setLink('offline');
       dispatch({ type: 'failed', refs: pending.current.map((p) => p.ref) });
-    });
+    };
+    s.on('disconnect', lost);
+    s.on('connect_error', lost); // the server cannot be reached (socket.io keeps trying)
     s.on('session_confirm', (confirmed) => {
       const id = typeof confirmed === 'string' ? confirmed : confirmed && confirmed.session_id;
       if (id !== storedSession()) { // a new conversation: what was shown belongs to none
@@ -109,7 +116,7 @@ export default function App() {
     // Other tabs of this browser on the same conversation hear the server too; a tab that was
     // moved to another conversation follows it on its next reconnect.
     return () => s.disconnect();
-  }, [emit]);
+  }, [emit, setLink]);
 
   useEffect(() => {
     storeHistory(storedSession(), state.entries);
@@ -126,7 +133,9 @@ export default function App() {
   }, [typing, state.waiting, state.entries]);
 
   const send = useCallback((payload, text) => {
-    const message = { ref: newRef(), payload, text, status: session.current ? 'sending' : 'failed' };
+    // Before the first connection the message waits as "sending"; with the connection lost it is
+    // marked not sent at once. Either way it goes out once the session is confirmed.
+    const message = { ref: newRef(), payload, text, status: linkNow.current === 'offline' ? 'failed' : 'sending' };
     dispatch({ type: 'pend', message });
     if (session.current) emit(message);
   }, [emit]);
