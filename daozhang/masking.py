@@ -14,7 +14,12 @@ from daozhang.text.normalise import to_simplified
 from daozhang.text.numerals import DIGIT_CHARS, ascii_digits
 
 _DIGIT = DIGIT_CHARS
-_DIGIT_RUN = re.compile(f"[{_DIGIT}](?:[{_DIGIT} \\-]*[{_DIGIT}])?")
+# Between the digit groups of a card: spaces (a Chinese keyboard's full-width one too), dashes, dots, underscores.
+_GROUP_SEPARATORS = " \\-\u3000\u00a0－_.·"
+_DIGIT_RUN = re.compile(f"[{_DIGIT}](?:[{_DIGIT}{_GROUP_SEPARATORS}]*[{_DIGIT}])?")
+# A number said to be a card is one even when mistyped (the check digit wrong) or short of a digit.
+_CARD_CUE = re.compile(f"(?:卡号|卡號|银行卡|銀行卡|信用卡|借记卡|储蓄卡)[是为為:：\\s]*(?=[{_DIGIT}])")
+CUED_CARD_LENGTHS = range(12, 20)
 # What announces a secret, however it is written: 取款PIN, 支付口令, 登录密码, 动态码, 短信里的数字, mima …
 # (matched on a simplified copy with the spaces between Chinese characters taken out: 密碼, 密 码).
 _CUE = (r"(?:(?:支付|取款|交易|银行卡|登录|登陆|查询|网银|手机银行|卡|开机|账户|账号|动态)?密码|口令|"
@@ -59,15 +64,27 @@ def is_card_number(digits: str) -> bool:
 
 
 def _digits(run: str) -> str:
-    return "".join(ch for ch in ascii_digits(run) if ch not in " -")
+    return "".join(ch for ch in ascii_digits(run) if ch.isdigit())
+
+
+def _hidden(digits: str) -> str:
+    return "*" * (len(digits) - 4) + digits[-4:]
 
 
 def _mask_card(match: "re.Match[str]") -> str:
     run = match.group(0)
     digits = _digits(run)
-    if not is_card_number(digits):
-        return run
-    return "*" * (len(digits) - 4) + digits[-4:]
+    return _hidden(digits) if is_card_number(digits) else run
+
+
+def _mask_cued_cards(text: str) -> str:
+    """卡号6222021234567890127 (one digit wrong): a card all the same."""
+    def cued(match: "re.Match[str]") -> str:
+        run = _DIGIT_RUN.match(text, match.end())
+        digits = _digits(run.group(0)) if run else ""
+        return match.group(0) + ("\0" if len(digits) in CUED_CARD_LENGTHS else "")  # \0 marks the card
+    marked = _CARD_CUE.sub(cued, text)
+    return re.sub(f"\0({_DIGIT_RUN.pattern})", lambda m: _hidden(_digits(m.group(1))), marked)
 
 
 def mask(text: str) -> Masked:
@@ -75,7 +92,7 @@ def mask(text: str) -> Masked:
     if not text:
         return Masked(text or "")
     kinds = set()
-    masked = _DIGIT_RUN.sub(_mask_card, text)
+    masked = _DIGIT_RUN.sub(_mask_card, _mask_cued_cards(text))
     if masked != text:
         kinds.add(CARD_NUMBER)
     secret_masked = _mask_secrets(masked)

@@ -12,7 +12,7 @@ import socketio
 from playwright.sync_api import expect
 
 from channels import web_widget
-from daozhang.resources import reply
+from daozhang.resources import reply, wording
 from daozhang.triage import TriagePolicy
 from tests.support.widget_page import (
     DESKTOP,
@@ -66,7 +66,7 @@ def diagnose_then_ask(page, stack):
 def test_a_merchant_gets_the_diagnosis_taps_a_choice_and_a_reload_keeps_the_conversation(browser, stack):
     page = open_widget(browser, stack, **DESKTOP)
     expect(page.locator(".Navbar")).to_contain_text("到账助手")
-    expect(page.locator(".Composer-input")).to_have_attribute("placeholder", "请描述您的问题，如：昨天刷卡的钱没到账")
+    expect(page.locator(".Composer-input")).to_have_attribute("placeholder", wording("web_page")["placeholder"])
     session_id = session_of(page)
     diagnose_then_ask(page, stack)
     save_screenshot(page, "widget-desktop.png", docs=True)

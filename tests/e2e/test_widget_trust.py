@@ -193,10 +193,10 @@ def test_on_a_phone_the_newest_reply_stays_in_view_and_every_control_is_at_hand(
     expect(bot_bubbles(page).last).to_contain_text("商户号", timeout=WAIT_MS)
     say(page, QR_MERCHANT)
     say(page, "HO20261204-0007这个工单处理得怎么样了")
-    expect(page.locator(".Message.left .ticket-id", has_text="HO20261204-0007")).to_have_count(1)
-    tickets = page.locator(".ticket-id").evaluate_all("ids => ids.map(t => t.getClientRects().length)")
-    assert tickets and set(tickets) == {1}  # never broken across lines, wherever the line ends
-    assert page.locator(".ticket-id").first.evaluate("t => getComputedStyle(t).whiteSpace") == "nowrap"
+    expect(page.locator(".Message.left .whole", has_text="HO20261204-0007")).to_have_count(1)
+    wholes = page.locator(".whole").evaluate_all("ids => ids.map(t => t.getClientRects().length)")
+    assert wholes and set(wholes) == {1}  # ticket ids never broken across lines, wherever the line ends
+    assert page.locator(".whole").first.evaluate("t => getComputedStyle(t).whiteSpace") == "nowrap"
 
     page.locator(".Composer-input").tap()
     page.set_viewport_size({"width": 375, "height": 360})  # the keyboard takes half the screen
@@ -244,21 +244,26 @@ def test_with_the_server_gone_a_message_is_marked_not_sent_and_sent_once_when_it
     lone_stack.stop_rasa()
     for size, page in pages.items():
         expect(page.locator(".Navbar-desc")).to_have_text(wording("web_page")["offline"], timeout=WAIT_MS)
+        send(page, f"卡号{CARD}")  # not sent: hidden in the bubble all the same
         send(page, QR_MERCHANT)
+        expect(merchant_bubbles(page).nth(-2)).to_have_text(f"卡号***************{CARD[-4:]}")
         failed = page.locator(".Message.right .Said-meta.failed")
-        expect(failed).to_contain_text(wording("web_page")["send_failed"], timeout=WAIT_MS)
+        expect(failed).to_have_text([wording("web_page")["send_failed"] + wording("web_page")["retry"]] * 2,
+                                    timeout=WAIT_MS)
         expect(page.locator(".Typing")).to_have_count(0)  # no typing dots for a message not sent
-        failed.locator(".Said-retry").click()  # still down: it stays marked
-        expect(failed).to_have_count(1)
+        failed.last.locator(".Said-retry").click()  # still down: it stays marked
+        expect(failed).to_have_count(2)
         save_screenshot(page, f"outage-{size}.png")
     lone_stack.start_rasa()
     for size, page in pages.items():
         expect(page.locator(".Navbar-desc")).to_have_text("在线", timeout=WAIT_MS)
         expect(bot_bubbles(page).last).to_contain_text(QR_DIAGNOSIS, timeout=WAIT_MS)
         turn_over(page)
-        expect(merchant_bubbles(page)).to_have_text(["二维码收款没到账", QR_MERCHANT])
+        expect(merchant_bubbles(page)).to_have_text(["二维码收款没到账", f"卡号***************{CARD[-4:]}",
+                                                      QR_MERCHANT])
         expect(page.locator(".Said-meta.failed")).to_have_count(0)
+        assert CARD not in page.content() and CARD not in stored(page)
         events = lone_stack.tracker(session_of(page), channel="socketio")["events"]
-        assert [e["text"] for e in events if e["event"] == "user"].count(QR_MERCHANT) == 1  # sent once
+        assert sum(QR_MERCHANT in e["text"] for e in events if e["event"] == "user") == 1  # sent once
         save_screenshot(page, f"outage-back-{size}.png")
         page.context.close()

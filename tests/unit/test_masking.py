@@ -16,10 +16,28 @@ def test_luhn_valid_card_numbers_are_masked_to_the_last_four(text, expected):
     assert result.kinds == {CARD_NUMBER}
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("卡号6222021234567890", "卡号************7890"),  # said to be a card: masked though the check digit fails
+    ("我卡号是6222021234567890127 钱没到", "我卡号是***************0127 钱没到"),
+    ("客人的卡号是6214\u30008300\u30001234\u30005673", "客人的卡号是************5673"),  # a full-width space
+    ("卡号６２１４－８３００－１２３４－５６７３", "卡号************5673"),
+    ("银行卡：6214.8300.1234.5673", "银行卡：************5673"),
+    ("卡号6214_8300_1234_5673", "卡号************5673"),
+])
+def test_a_number_said_to_be_a_card_is_masked_whatever_its_separators_or_check_digit(text, expected):
+    result = mask(text)
+    assert result.text == expected and result.kinds == {CARD_NUMBER}
+
+
+def test_a_tail_or_a_short_number_after_the_word_card_is_no_card():
+    for text in ("卡号尾号5673", "结算卡号后四位1188", "卡号1234 5678", "金额12.50，时间2026-12-04 10:05"):
+        assert mask(text).text == text
+
+
 @pytest.mark.parametrize("text", [
     "商户号898310000000003",          # 15 digits: an id, not a card
     "参考号123456789012",
-    "卡号6222021234567890",           # 16 digits but fails Luhn
+    "订单6222021234567890",           # 16 digits failing Luhn, not said to be a card
     "刷了2300块",
 ])
 def test_ids_and_amounts_are_left_alone(text):

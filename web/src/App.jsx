@@ -9,8 +9,8 @@ import Chat, { Bubble, Typing } from '@chatui/core';
 import { io } from 'socket.io-client';
 import avatar from './assistant.svg';
 import {
-  botEntry, choicesOffered, merged, newRef, pieces, storeHistory, storeSession, storedHistory,
-  storedSession, whenSaid,
+  botEntry, choicesOffered, hiddenUntilEchoed, merged, newRef, pieces, storeHistory, storeSession,
+  storedHistory, storedSession, whenSaid,
 } from './conversation';
 import * as say from './wording';
 
@@ -57,8 +57,9 @@ function reducer(state, action) {
 function shownMessage(said) {
   if (said.side === 'note') return { _id: said.id, type: 'system', content: { text: said.text } };
   const mine = said.side === 'merchant' || said.status;
+  const text = said.status ? hiddenUntilEchoed(said.text) : said.text;
   return { _id: said.id || said.ref, type: 'text', position: mine ? 'right' : 'left', user: mine ? undefined : BOT,
-    hasTime: false, content: { text: said.text, time: said.time, status: said.status, ref: said.ref } };
+    hasTime: false, content: { text, time: said.time, status: said.status, ref: said.ref } };
 }
 
 export default function App() {
@@ -165,6 +166,9 @@ export default function App() {
   useEffect(scrollToNewest, [choices.length, scrollToNewest]);
 
   const shown = [WELCOME, ...state.entries.map(shownMessage), ...state.pending.map(shownMessage)];
+  // A new message, or the typing dots, always brings the list to its newest line (ChatUI alone
+  // leaves it where it was when the list had scrolled more than a screen since).
+  useEffect(scrollToNewest, [shown.length, typing, scrollToNewest]);
   const newestBot = [...state.entries].reverse().find((said) => said.side === 'bot');
 
   const renderContent = (msg) => {
@@ -173,8 +177,8 @@ export default function App() {
     return (
       <div className="Said">
         <Bubble>
-          <p>{pieces(text).map((part, i) => (part.ticket
-            ? <span key={i} className="ticket-id">{part.text}</span> : part.text))}</p>
+          <p>{pieces(text).map((part, i) => (part.whole
+            ? <span key={i} className="whole">{part.text}</span> : part.text))}</p>
         </Bubble>
         {status === 'failed' && (
           <div className="Said-meta failed">

@@ -81,10 +81,25 @@ export function whenSaid(ms, now = new Date()) {
   return at.getFullYear() === now.getFullYear() ? `${day} ${time}` : `${at.getFullYear()}年${day} ${time}`;
 }
 
-// A ticket id (HO20261122-0007) is one piece: the text around it may wrap, the id never.
-const TICKET_ID = /(HO\d{8}-\d{4})/;
+// What the merchant typed, shown until the server's masked echo replaces it (or while the server
+// cannot be reached): what looks like a card number or a code is hidden here too. Display only;
+// the door's masking (daozhang/masking.py) is the one that counts, and this text is never stored.
+const DIGIT_RUN = /[0-9０-９](?:[0-9０-９\s\-－_.·]*[0-9０-９])?/g;
+const SECRET = /(密码|密碼|验证码|驗證碼|口令|动态码|短信码|pin|PIN|cvv|CVV)([\s:：是为為]*)[0-9０-９A-Za-z]{3,12}/g;
+export function hiddenUntilEchoed(text) {
+  return text
+    .replace(DIGIT_RUN, (run) => {
+      const digits = run.replace(/[^0-9０-９]/g, '');
+      return digits.length >= 16 ? '*'.repeat(digits.length - 4) + digits.slice(-4) : run;
+    })
+    .replace(SECRET, (_, cue, separator) => `${cue}${separator}******`);
+}
+
+// A ticket id (HO20261122-0007) and a date (2026-12-06) are one piece each: the text around them
+// may wrap, they never do.
+const UNBROKEN = /(HO\d{8}-\d{4}|\d{4}-\d{2}-\d{2})/;
 export function pieces(text) {
-  return text.split(TICKET_ID).map((part, i) => ({ text: part, ticket: i % 2 === 1 })).filter((p) => p.text);
+  return text.split(UNBROKEN).map((part, i) => ({ text: part, whole: i % 2 === 1 })).filter((p) => p.text);
 }
 
 export function newRef() {
