@@ -72,6 +72,7 @@ export default function App() {
   }, []);
   const socket = useRef(null);
   const session = useRef(null); // the id the server confirmed on this connection
+  const shownFor = useRef(storedSession()); // the conversation this tab shows
   const pending = useRef(state.pending);
   const messageList = useRef(null);
   pending.current = state.pending;
@@ -100,10 +101,11 @@ export default function App() {
     s.on('connect_error', lost); // the server cannot be reached (socket.io keeps trying)
     s.on('session_confirm', (confirmed) => {
       const id = typeof confirmed === 'string' ? confirmed : confirmed && confirmed.session_id;
-      if (id !== storedSession()) { // a new conversation: what was shown belongs to none
-        storeSession(id);
+      if (id !== shownFor.current) { // another conversation: what this tab showed belongs to none
+        shownFor.current = id;
         dispatch({ type: 'new_session' });
       }
+      storeSession(id);
       session.current = id;
       setLink('online');
       const unsent = pending.current;
@@ -114,13 +116,13 @@ export default function App() {
     s.on('merchant_uttered', (said) => dispatch({ type: 'heard', said: [said] }));
     s.on('bot_uttered', (data) => dispatch({ type: 'heard', said: [botEntry(data)] }));
     s.on('turn_end', (data) => dispatch({ type: 'answered', refs: (data && data.refs) || [] }));
-    // Other tabs of this browser on the same conversation hear the server too; a tab that was
-    // moved to another conversation follows it on its next reconnect.
+    // Other tabs of this browser on the same conversation hear the server too; when one of them is
+    // given a new conversation, the others follow it on their next reconnect.
     return () => s.disconnect();
   }, [emit, setLink]);
 
   useEffect(() => {
-    storeHistory(storedSession(), state.entries);
+    storeHistory(shownFor.current, state.entries);
   }, [state.entries]);
 
   const typing = link === 'online' && state.waiting.length > 0;
