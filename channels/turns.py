@@ -62,17 +62,15 @@ class Turns:
             return
         self.waiting[conversation] = [message]
         try:
-            first_turn = True
             while self.waiting[conversation]:
-                if not first_turn:
-                    await self._still_arriving(conversation)
-                first_turn = False
                 first, *rest = joined(self.waiting[conversation])
                 self.waiting[conversation] = rest
                 try:
                     await self.answer(conversation, first)
                 except Exception:  # the door answers failures itself; this keeps the queue going
                     logger.exception("a turn of %s failed", conversation)
+                if self.waiting[conversation]:
+                    await self._still_arriving(conversation)
         finally:
             del self.waiting[conversation]
             self.last_arrival.pop(conversation, None)
