@@ -13,6 +13,9 @@ export REDIS_PORT ?= 6379
 export RASA_PORT ?= 5005
 # endpoints.yml reads the action server's port from here (${ACTION_PORT}).
 export ACTION_PORT ?= 5055
+export CONSOLE_PORT ?= 5080
+# Rasa's event broker writes every event here (endpoints.yml); the console counts conversations from it.
+export DZ_EVENTS_DB ?= $(CURDIR)/.run/events.db
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
@@ -64,18 +67,29 @@ web/dist/.built: web/node_modules/.installed $(WEB_SOURCES)
 	@touch $@
 	@echo "web: chat page built into web/dist/"
 
+# The agent console's chart library (ECharts from npm), into the ignored console/web/dist/.
+.PHONY: console-web
+console-web: console/web/dist/.built
+
+console/web/dist/.built: console/web/package.json console/web/package-lock.json console/web/build.mjs
+	@command -v npm >/dev/null || { echo "console-web: npm is missing; install Node.js 20+"; exit 1; }
+	@cd console/web && npm ci > ../../.run/console-web.log 2>&1 && npm run build >> ../../.run/console-web.log 2>&1 \
+	  || { tail -n 20 ../../.run/console-web.log; exit 1; }
+	@touch $@
+
 # Debian's chromium (and a Chinese font) for the browser test; installed when root and missing.
 chromium-installed:
 	@scripts/ensure_chromium.sh
 
-# Refreshes docs/widget-desktop.png and docs/widget-phone.png (README); not part of `make test`.
-screenshots: dev model web chromium-installed
-	DZ_WIDGET_DOCS=1 $(PY) -m pytest -q tests/e2e/test_web_widget.py
+# Refreshes the README's screenshots: docs/widget-*.png (the chat page) and docs/console-*.png
+# (the agent console); not part of `make test`.
+screenshots: dev model web console-web chromium-installed
+	DZ_WIDGET_DOCS=1 DZ_CONSOLE_DOCS=1 $(PY) -m pytest -q tests/e2e/test_web_widget.py tests/e2e/test_console_browser.py
 
 model: venv
 	@$(PY) -m tools.train > /dev/null
 
-run: venv redis model web
+run: venv redis model web console-web
 	@scripts/serve.sh "$$($(PY) -m tools.train 2>/dev/null)"
 
 validate: venv
@@ -89,7 +103,7 @@ unit: dev
 lint: dev
 	@$(VENV)/bin/ruff check --quiet . && echo "ruff: clean"
 
-test: dev redis-installed model validate lint web chromium-installed
+test: dev redis-installed model validate lint web console-web chromium-installed
 	$(PY) -m pytest -q tests
 	$(PY) -m tools.rasa_quiet test core --stories tests/test_stories.yml --fail-on-prediction-errors \
 	  --model "$$($(PY) -m tools.train 2>/dev/null)" --out results/tmp/core > .run/test_stories.log 2>&1 \
@@ -105,4 +119,4 @@ bench: venv redis model
 	$(PY) -m tools.bench --model "$$($(PY) -m tools.train 2>/dev/null)"
 
 clean:
-	rm -rf models .run results/tmp web/dist web/node_modules web/src/wording.json
+	rm -rf models .run results/tmp web/dist web/node_modules web/src/wording.json console/web/dist console/web/node_modules

@@ -11,6 +11,7 @@ from actions.clarifying import ask_which_problem, policy
 from actions.conclusion import conclude
 from actions.context import about_the_case
 from actions.handoff import hand_over, person_asked
+from actions.rating import glad_solved
 from actions.reminding import promise
 from actions.safe_action import SafeAction
 from actions.tracker_reading import latest_entities, latest_intent, latest_text
@@ -44,12 +45,10 @@ class ActionAnswerYesNo(SafeAction):
             forgotten = details_of_another_merchant(tracker)
             return [SlotSet(k, v) for k, v in forgotten.items()] + await conclude(dispatcher, tracker, forgotten)
         if awaiting in (None, Awaiting.SOLVED, Awaiting.TICKET) and says_solved(latest_text(tracker)):
-            dispatcher.utter_message(text=reply("glad_solved"))  # 解决了 never opens a ticket
-            return [SlotSet("awaiting", None)]
+            return await glad_solved(dispatcher, tracker)  # 解决了 never opens a ticket
         if awaiting == Awaiting.SOLVED:
             if yes:
-                dispatcher.utter_message(text=reply("glad_solved"))
-                return [SlotSet("awaiting", None)]
+                return await glad_solved(dispatcher, tracker)
             dispatcher.utter_message(text=reply("sorry_not_solved") + ticket_offer())
             return [SlotSet("awaiting", Awaiting.TICKET)]
         if awaiting == Awaiting.REMINDER:

@@ -22,7 +22,7 @@ def start_case_events(problem: str, given: Dict[str, str], tracker: Tracker) -> 
     events = [SlotSet("problem", problem)]
     events += [SlotSet(slot, None) for slot in CASE_SLOTS if slot not in given]
     events += [SlotSet(slot, None) for slot in ("diagnosis", "explanation", "lookup", "awaiting",
-                                                "open_question", "objection", "ticket_asked")]
+                                                "open_question", "objection", "ticket_asked", "solved")]
     if tracker.get_slot("problem"):
         events.append(SlotSet("handoff_ticket", None))
     if "reference_no" not in given:

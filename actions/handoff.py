@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.awaiting import Awaiting
 from actions.safe_action import SafeAction
 from actions.tracker_reading import amounts_said_with, last_bot_text, latest_intent, latest_text, transcript
-from actions.verification import verification_gate
+from actions.verification import how_verified, verification_gate
 from daozhang.after_answer import asks_for_person, is_question
 from daozhang.conversation import HANDOFF
 from daozhang.masking import mask_text
@@ -53,7 +53,8 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, said_fir
         merchant_id=known("merchant_id"), intent=known("problem") or latest_intent(tracker),
         slots={k: v for k, v in slots.items() if v is not None},
         adapter_results=[known("lookup")] if known("lookup") else [], diagnosis=known("diagnosis"),
-        explanation=known("explanation"), transcript=turns)
+        explanation=known("explanation"), transcript=turns,
+        verification=await how_verified(tracker, known("merchant_id")))
     missing = still_to_ask(ticket)  # 转人工 as a first message: say what the person will ask
     said = (reply("ticket_created_ask_more", ticket_id=ticket.ticket_id, missing="、".join(missing)) if missing
             else reply("ticket_created", ticket_id=ticket.ticket_id))
@@ -162,6 +163,8 @@ async def ticket_status(dispatcher: CollectingDispatcher, tracker: Tracker, name
         return [SlotSet("awaiting", Awaiting.TICKET), SlotSet("ticket_asked", None), SlotSet("ticket_id_asked", True)]
     text = reply("ticket_status", ticket_id=ticket.ticket_id, day=ticket.created_at[:10],
                  status=wording("ticket_status")[ticket.status])
+    if ticket.agent_name:
+        text += reply("ticket_agent", agent=ticket.agent_name)
     if ticket.status == RESOLVED and ticket.resolution_note:
         text += reply("ticket_resolution", note=ticket.resolution_note)
     dispatcher.utter_message(text=text)

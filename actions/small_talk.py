@@ -7,6 +7,7 @@ from typing import Text
 from rasa_sdk.events import SlotSet
 
 from actions.awaiting import Awaiting
+from actions.rating import rating_given, thank_for_rating
 from actions.safe_action import SafeAction
 from actions.tracker_reading import latest_intent, latest_text
 from daozhang.after_answer import says_buyer
@@ -30,6 +31,9 @@ class ActionSmallTalk(SafeAction):
             dispatcher.utter_message(text=reply("buyer_referral"))
             return [SlotSet("awaiting", None), SlotSet("pending_message", None)]
         intent = latest_intent(tracker)
+        rating = rating_given(tracker)  # 满意 / 一般 / 不满意 as offered (actions.rating)
+        if intent == "thank" and rating:
+            return thank_for_rating(dispatcher, rating)
         in_form = tracker.active_loop.get("name") == "case_form"
         if in_form and intent in ("affirm", "deny") and tracker.get_slot("awaiting") == Awaiting.HUMAN:
             return []  # the answer to "a person?": the form's conclusion takes it (actions.conclusion)

@@ -55,3 +55,18 @@ async def verification_gate(dispatcher: CollectingDispatcher, tracker: Tracker,
         text += reply("verify_keypad")
     dispatcher.utter_message(text=text)
     return [SlotSet("awaiting", Awaiting.VERIFY)]
+
+
+async def how_verified(tracker: Tracker, merchant_id: Optional[str]) -> str:
+    """For the agent: how the merchant proved who they are (`daozhang.verification`), `not_required`
+    where checks are off, `not_verified`, or `unknown` when Redis could not say."""
+    if not verification_required(adapter()):
+        return "not_required"
+    if not merchant_id:
+        return "not_verified"
+    try:
+        found = await verifier().how_verified(tracker.sender_id, merchant_id, vouched_merchant(tracker))
+    except Exception:
+        logger.warning("verification of %s not read for the ticket", merchant_id, exc_info=True)
+        return "unknown"
+    return found or "not_verified"

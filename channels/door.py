@@ -13,6 +13,9 @@ channel cannot forget a step:
   store or log them, and the merchant is warned in the same reply;
 - the answer to the verification question is checked and masked
   (`channels.verification_step`);
+- news kept since the last message is said first; a rating answering an offer
+  becomes its payload (`daozhang.satisfaction`); a case a person holds is
+  named, with the message added to its ticket (`channels.held_case`);
 - the sender id is prefixed by the channel (`wechat:<openid>`), so two
   channels never share a conversation;
 - Rasa's answer comes within `DZ_REPLY_DEADLINE` seconds (default 6), or an
@@ -31,12 +34,13 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from channels.held_case import held_case_line
 from channels.reminders import kept_for
 from channels.verification_step import verification_step
 from daozhang.conversation import SIGNALS, conversation_id
 from daozhang.masking import mask
 from daozhang.resources import load_yaml, reply
-from daozhang.wiring import redis_key, shared_redis
+from daozhang.wiring import rating_offers, redis_key, shared_redis
 
 logger = logging.getLogger(__name__)
 
@@ -145,10 +149,25 @@ async def admit(message: UserMessage, on_new_message: OnNewMessage) -> CountingO
     if answered:
         await output.send_text_message(message.sender_id, answered)
         return output
-    for kept in await kept_for(message.sender_id):  # a reminder that came due since the last message
-        await output.send_text_message(message.sender_id, kept)
+    kept = await kept_for(message.sender_id)
+    for text in kept:  # a reminder that came due, or a ticket resolved, since the last message
+        await output.send_text_message(message.sender_id, text)
+    if not kept:  # 1 / 满意 after a rating was offered (news said just now is not answered yet)
+        message.text = await rated(message.sender_id, message.text) or message.text
+    held = await held_case_line(message.sender_id, message.text)
+    if held:
+        await output.send_text_message(message.sender_id, held)
     await answer_in_time(on_new_message, message, output)
     return output
+
+
+async def rated(conversation: str, text: str) -> Optional[str]:
+    """The rating payload a typed rating becomes when one was offered (any message spends the offer)."""
+    try:
+        return await rating_offers().answer(conversation, text)
+    except Exception:  # Redis down: the message goes on as typed
+        logger.warning("rating offer not read", exc_info=True)
+        return None
 
 
 async def answer_in_time(on_new_message: OnNewMessage, message: UserMessage, output: CountingOutput) -> None:

@@ -22,7 +22,7 @@ from daozhang.verification import (
     offered_check,
     verification_required,
 )
-from daozhang.wiring import verifier
+from daozhang.wiring import outbox, verifier
 
 logger = logging.getLogger(__name__)
 
@@ -61,3 +61,11 @@ async def note_caller(conversation: str, number: str) -> None:
         await verifier().note_caller(conversation, number)
     except Exception:  # Redis down: the caller is asked the check instead
         logger.warning("caller not noted", exc_info=True)
+
+
+async def news_of_earlier_calls(conversation: str, number: str) -> None:
+    """What was kept for an earlier call from this number is said in this call."""
+    try:
+        await outbox().follow(await verifier().fingerprint(number), conversation)
+    except Exception:  # Redis down: it stays kept for a later call
+        logger.warning("news of earlier calls not read", exc_info=True)

@@ -27,6 +27,16 @@ class Outbox:
             pipe.expire(self._key(conversation), KEEP_SECONDS)
             await pipe.execute()
 
+    async def follow(self, caller_key: str, conversation: str) -> None:
+        """The hotline: what was kept for a caller's earlier call now waits for this `conversation`
+        (`caller_key`: the number's fingerprint, never the number)."""
+        last_call = f"{self.prefix}:last_call:{caller_key}"
+        earlier = await self.redis.getset(last_call, conversation)
+        await self.redis.expire(last_call, KEEP_SECONDS)
+        if earlier and earlier != conversation:
+            for text in await self.take(earlier):
+                await self.keep(conversation, text)
+
     async def take(self, conversation: str) -> List[str]:
         """Everything kept for the conversation, in order; taken once."""
         async with self.redis.pipeline(transaction=True) as pipe:

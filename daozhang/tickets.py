@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Dict, List, Optional
 
 import redis.asyncio as aioredis
+from redis.exceptions import WatchError
 
 from daozhang.clock import now_in_shanghai
 from daozhang.diagnosis import channel_label
@@ -54,6 +55,24 @@ class Ticket:
     notes: List[Dict[str, str]] = field(default_factory=list)
     resolution_note: Optional[str] = None
     updated_at: Optional[str] = None
+    claimed_at: Optional[str] = None
+    resolved_at: Optional[str] = None
+    agent_name: Optional[str] = None  # the holder's display name, as the merchant hears it
+    # Every agent action and every message the merchant sent after the handover: {who, what, at, text?}
+    history: List[Dict[str, str]] = field(default_factory=list)
+    verification: Optional[str] = None  # how the merchant proved who they are (actions.verification.how_verified)
+
+
+class TicketTaken(Exception):
+    """Another agent holds the ticket (the console answers 409 naming them)."""
+
+    def __init__(self, holder: str) -> None:
+        super().__init__(f"claimed by {holder}")
+        self.holder = holder
+
+
+class TicketClosed(Exception):
+    """The ticket is resolved: nothing more to claim, release or resolve."""
 
 
 def find_ticket_id(text: str, digits_alone: bool = False) -> Optional[str]:
@@ -162,7 +181,7 @@ class TicketStore:
     async def create(self, *, channel: str, sender_id: str, merchant_id: Optional[str],
                intent: Optional[str], slots: Dict[str, object], adapter_results: List[dict],
                diagnosis: Optional[str], explanation: Optional[str],
-               transcript: List[Dict[str, str]]) -> Ticket:
+               transcript: List[Dict[str, str]], verification: Optional[str] = None) -> Ticket:
         """Stores a new ticket (everything masked) and returns it."""
         now = now_in_shanghai()
         transcript = [{**turn, "text": mask_text(turn.get("text") or "")} for turn in transcript]
@@ -174,7 +193,8 @@ class TicketStore:
             channel=channel, sender_id=sender_id, merchant_id=merchant_id, intent=intent,
             slots=slots, adapter_results=adapter_results, diagnosis=diagnosis,
             explanation=mask_text(explanation) if explanation else None, transcript=transcript,
-            priority="high" if reasons else "normal", priority_reasons=reasons, summary="")
+            priority="high" if reasons else "normal", priority_reasons=reasons, summary="",
+            verification=verification)
         ticket.summary = summarise(ticket)
         # One transaction: the ticket and its indexes reach the log (and the disk) together.
         async with self.redis.pipeline(transaction=True) as pipe:
@@ -194,25 +214,47 @@ class TicketStore:
         ticket_id = await self.redis.lindex(self._key("tickets", "sender", sender_id), 0)
         return await self.get(ticket_id) if ticket_id else None
 
-    async def list(self, status: Optional[str] = None, limit: int = 50) -> List[Ticket]:
+    async def list(self, status: Optional[str] = None, limit: int = 50, **matching: str) -> List[Ticket]:
+        """Newest first: those with `status` (one, or several comma-separated) and the `matching`
+        values (diagnosis, channel, priority)."""
+        statuses = set(status.split(",")) if status else None
+        wanted = {name: value for name, value in matching.items() if value}
         ids = await self.redis.zrevrange(self._key("tickets"), 0, -1)
-        tickets = []
-        for ticket_id in ids:
-            ticket = await self.get(ticket_id)
-            if ticket and (status is None or ticket.status == status):
-                tickets.append(ticket)
-            if len(tickets) >= limit:
-                break
+        tickets: List[Ticket] = []
+        for start in range(0, len(ids), 200):
+            batch = ids[start:start + 200]
+            for raw in await self.redis.mget([self._key("ticket", ticket_id) for ticket_id in batch]):
+                ticket = Ticket(**json.loads(raw)) if raw else None
+                if ticket is None or (statuses and ticket.status not in statuses):
+                    continue
+                if all(str(getattr(ticket, name)) == value for name, value in wanted.items()):
+                    tickets.append(ticket)
+                if len(tickets) >= limit:
+                    return tickets
         return tickets
 
-    async def _update(self, ticket_id: str, change) -> Ticket:
-        ticket = await self.get(ticket_id)
-        if ticket is None:
-            raise KeyError(ticket_id)
-        change(ticket)
-        ticket.updated_at = now_in_shanghai().isoformat(timespec="seconds")
-        await self.redis.set(self._key("ticket", ticket.ticket_id), _stored(ticket))
-        return ticket
+    async def _update(self, ticket_id: str, change, news: bool = False) -> Ticket:
+        """Reads, changes and writes the ticket as one step: a change made by another process in
+        between (two agents claiming at once) makes this one start again on the new ticket."""
+        key = self._key("ticket", ticket_id.upper())
+        async with self.redis.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    await pipe.watch(key)
+                    raw = await pipe.get(key)
+                    if not raw:
+                        raise KeyError(ticket_id)
+                    ticket = Ticket(**json.loads(raw))
+                    change(ticket)
+                    ticket.updated_at = now_in_shanghai().isoformat(timespec="seconds")
+                    pipe.multi()
+                    pipe.set(key, _stored(ticket))
+                    if news:
+                        pipe.rpush(self._key("news"), ticket.ticket_id)
+                    await pipe.execute()
+                    return ticket
+                except WatchError:
+                    continue
 
     async def complete(self, ticket_id: str, *, merchant_id: Optional[str], intent: Optional[str],
                        slots: Dict[str, object], adapter_results: List[dict], diagnosis: Optional[str],
@@ -232,19 +274,79 @@ class TicketStore:
             await self.redis.lpush(self._key("tickets", "merchant", merchant_id), ticket.ticket_id)
         return ticket
 
-    async def claim(self, ticket_id: str, agent: str) -> Ticket:
+    async def claim(self, ticket_id: str, agent: str, agent_name: Optional[str] = None,
+                    over: Optional[str] = None) -> Ticket:
+        """The agent takes the ticket: exactly one of two agents claiming at once wins, the other
+        hears who holds it (TicketTaken). `over`: a supervisor's name, who may take it from anyone."""
         def change(ticket: Ticket) -> None:
-            ticket.status, ticket.claimed_by = CLAIMED, agent
+            if ticket.status == RESOLVED:
+                raise TicketClosed(ticket.ticket_id)
+            if ticket.status == CLAIMED and ticket.claimed_by != agent and over is None:
+                raise TicketTaken(ticket.agent_name or ticket.claimed_by or "")
+            if ticket.claimed_by == agent and ticket.status == CLAIMED:
+                return
+            ticket.status, ticket.claimed_by, ticket.agent_name = CLAIMED, agent, agent_name or agent
+            ticket.claimed_at = ticket.claimed_at or _now()
+            ticket.history.append(_done(over or agent_name or agent, "reassign" if over else "claim",
+                                        agent_name or agent if over else None))
+        return await self._update(ticket_id, change)
+
+    async def release(self, ticket_id: str, agent: str, supervisor: bool = False,
+                      agent_name: Optional[str] = None) -> Ticket:
+        """Back to the queue; only its holder (or a supervisor) can let it go."""
+        def change(ticket: Ticket) -> None:
+            if ticket.status == RESOLVED:
+                raise TicketClosed(ticket.ticket_id)
+            if ticket.status == CLAIMED and ticket.claimed_by != agent and not supervisor:
+                raise TicketTaken(ticket.agent_name or ticket.claimed_by or "")
+            ticket.status, ticket.claimed_by, ticket.agent_name = OPEN, None, None
+            ticket.history.append(_done(agent_name or agent, "release"))
         return await self._update(ticket_id, change)
 
     async def add_note(self, ticket_id: str, agent: str, note: str) -> Ticket:
         def change(ticket: Ticket) -> None:
-            ticket.notes.append({"agent": agent, "note": mask_text(note),
-                                 "at": now_in_shanghai().isoformat(timespec="seconds")})
+            ticket.notes.append({"agent": agent, "note": mask_text(note), "at": _now()})
+            ticket.history.append(_done(agent, "note", mask_text(note)))
         return await self._update(ticket_id, change)
 
-    async def resolve(self, ticket_id: str, agent: str, note: str) -> Ticket:
+    async def add_merchant_message(self, ticket_id: str, text: str) -> Ticket:
+        """What the merchant wrote after the handover, for the agent who holds the case (masked)."""
         def change(ticket: Ticket) -> None:
-            ticket.status, ticket.resolution_note = RESOLVED, mask_text(note)
-            ticket.claimed_by = ticket.claimed_by or agent
+            ticket.history.append(_done("merchant", "merchant_message", mask_text(text)))
         return await self._update(ticket_id, change)
+
+    async def resolve(self, ticket_id: str, agent: str, note: str, agent_name: Optional[str] = None,
+                      supervisor: bool = False) -> Ticket:
+        """Resolved with the note the merchant will read; the merchant is told once, on their channel
+        (the news is queued with the change, in one transaction: see `news`)."""
+        def change(ticket: Ticket) -> None:
+            if ticket.status == RESOLVED:
+                raise TicketClosed(ticket.ticket_id)
+            if ticket.status == CLAIMED and ticket.claimed_by != agent and not supervisor:
+                raise TicketTaken(ticket.agent_name or ticket.claimed_by or "")
+            ticket.status, ticket.resolution_note = RESOLVED, mask_text(note)
+            if not ticket.claimed_by:
+                ticket.claimed_by, ticket.agent_name, ticket.claimed_at = agent, agent_name or agent, _now()
+            ticket.resolved_at = _now()
+            ticket.history.append(_done(agent_name or agent, "resolve", ticket.resolution_note))
+        return await self._update(ticket_id, change, news=True)
+
+    async def next_news(self, wait_seconds: int) -> Optional[Ticket]:
+        """The next resolved ticket whose merchant is still to be told (each given to one taker),
+        waiting up to `wait_seconds` for one (the client's timeout must be longer)."""
+        found = await self.redis.blpop(self._key("news"), timeout=wait_seconds)
+        if not found:
+            return None
+        return await self.get(found[1])
+
+    async def news_again(self, ticket_id: str) -> None:
+        """A resolution taken but not told (Redis failed in between): first in line again."""
+        await self.redis.lpush(self._key("news"), ticket_id)
+
+
+def _now() -> str:
+    return now_in_shanghai().isoformat(timespec="seconds")
+
+
+def _done(who: str, what: str, text: Optional[str] = None) -> Dict[str, str]:
+    return {"who": who, "what": what, "at": _now(), **({"text": text} if text else {})}

@@ -107,17 +107,23 @@ class Verifier:
 
     async def is_verified(self, conversation: str, merchant_id: str, trusted: Optional[str] = None) -> bool:
         """Vouched for, checked in this conversation, bound, or calling from the registered phone."""
+        return await self.how_verified(conversation, merchant_id, trusted) is not None
+
+    async def how_verified(self, conversation: str, merchant_id: str, trusted: Optional[str] = None) -> Optional[str]:
+        """How the conversation proved it speaks for `merchant_id` (`trusted`, `checked`, `bound`,
+        `registered_phone`), None when it did not."""
         if trusted and hmac.compare_digest(trusted, merchant_id):
-            return True
-        if merchant_id in (await self.redis.get(self._key("passed", conversation)),
-                           await self.redis.get(self._key("binding", conversation))):
-            return True
+            return "trusted"
+        if merchant_id == await self.redis.get(self._key("passed", conversation)):
+            return "checked"
+        if merchant_id == await self.redis.get(self._key("binding", conversation)):
+            return "bound"
         caller = await self.redis.get(self._key("caller", conversation))
         if not caller:
-            return False
+            return None
         merchant = await self.adapter.find_merchant(merchant_id)
         phone = getattr(merchant, "registered_phone", None)
-        return bool(phone) and hmac.compare_digest(caller, await self.fingerprint(phone))
+        return "registered_phone" if phone and hmac.compare_digest(caller, await self.fingerprint(phone)) else None
 
     async def locked(self, merchant_id: str) -> bool:
         return bool(await self.redis.exists(self._key("lock", merchant_id)))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Dict, Optional
 
 import redis
@@ -26,9 +27,11 @@ from redis.retry import Retry
 
 from daozhang.adapters.base import TransactionStatusAdapter, with_timeout
 from daozhang.adapters.sandbox import SandboxAdapter
+from daozhang.agents import AgentStore
 from daozhang.outbox import Outbox
 from daozhang.reminders import ReminderStore
 from daozhang.resources import load_yaml
+from daozhang.satisfaction import RatingOffers
 from daozhang.tickets import TicketStore
 from daozhang.transcript import Transcript
 from daozhang.verification import Verifier
@@ -52,6 +55,16 @@ def redis_settings(host: Optional[str] = None, port: Any = None, db: Any = None)
         "db": int(db if db is not None else os.environ.get("REDIS_DB", "0")),
         "password": os.environ.get("REDIS_PASSWORD") or None,
     }
+
+
+def events_url() -> str:
+    """Where Rasa's event broker keeps every event (stores/event_broker.py) and the console reads
+    them: `DZ_EVENTS_URL` (an SQLAlchemy URL, PostgreSQL in production), else the SQLite file
+    `DZ_EVENTS_DB` (.run/events.db, relative to the repository)."""
+    if os.environ.get("DZ_EVENTS_URL"):
+        return os.environ["DZ_EVENTS_URL"]
+    path = Path(os.environ.get("DZ_EVENTS_DB") or ".run/events.db")
+    return f"sqlite:///{path if path.is_absolute() else Path(__file__).resolve().parent.parent / path}"
 
 
 def _role(role: str, retry: type) -> Dict[str, Any]:
@@ -105,6 +118,30 @@ def ticket_store(role: str = "state", prefix: str = KEY_PREFIX, **where: Any) ->
 def tickets() -> TicketStore:
     """The process's ticket store."""
     return TicketStore(shared_redis("state"), KEY_PREFIX)
+
+
+@lru_cache(maxsize=1)
+def ticket_news() -> TicketStore:
+    """The ticket store that waits for resolutions to tell (a client of its own, whose timeout
+    outlasts the wait)."""
+    return TicketStore(shared_redis("news"), KEY_PREFIX)
+
+
+@lru_cache(maxsize=1)
+def agents() -> AgentStore:
+    """The console's agents and their sessions."""
+    return AgentStore(shared_redis("state"), KEY_PREFIX)
+
+
+def agent_store(role: str = "state", prefix: str = KEY_PREFIX, **where: Any) -> AgentStore:
+    """An agent store with a client of its own (the command line, a test's own Redis)."""
+    return AgentStore(redis_client(role, **where), prefix)
+
+
+@lru_cache(maxsize=1)
+def rating_offers() -> RatingOffers:
+    """Ratings offered and not yet given."""
+    return RatingOffers(shared_redis("state"), KEY_PREFIX)
 
 
 @lru_cache(maxsize=1)

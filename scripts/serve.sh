@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Serves the assistant: the action server, then the Rasa server (every channel of
-# credentials.yml and the HTTP API) with the given model. Ctrl-C stops both.
+# credentials.yml and the HTTP API) with the given model, and the agent console
+# (CONSOLE_HOST, 127.0.0.1 unless set; CONSOLE_PORT). Ctrl-C stops all three.
 # Without RASA_TOKEN both listen on loopback only; the action server stays on
 # loopback unless ACTION_HOST says otherwise (it has no authentication).
 # Both log to .run/; start-up shows progress, then the banner is the last thing printed,
@@ -29,7 +30,9 @@ actions_pid=$!
 "${rasa[@]}" run --enable-api -i "$interface" "${auth[@]}" --port "$RASA_PORT" --model "$model" \
   --endpoints endpoints.yml --credentials credentials.yml > .run/rasa.log 2>&1 &
 rasa_pid=$!
-trap 'kill $actions_pid $rasa_pid 2>/dev/null || true' EXIT INT TERM
+"$py" -m console > .run/console.log 2>&1 &
+console_pid=$!
+trap 'kill $actions_pid $rasa_pid $console_pid 2>/dev/null || true' EXIT INT TERM
 
 answers() { "$py" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)" "$1" 2>/dev/null; }
 
@@ -50,6 +53,7 @@ wait_for() {  # wait_for <what> <url> <pid> <log>: dots while it starts; its log
 
 wait_for "the action server" "http://127.0.0.1:$ACTION_PORT/health" "$actions_pid" .run/actions.log
 wait_for "the Rasa server (loading $(basename "$model"))" "http://127.0.0.1:$RASA_PORT/" "$rasa_pid" .run/rasa.log
+wait_for "the agent console" "http://127.0.0.1:$CONSOLE_PORT/health" "$console_pid" .run/console.log
 
 if [ -n "${WECHAT_TOKEN:-}" ] && [ -n "${WECHAT_APP_ID:-}" ] && [ -n "${WECHAT_APP_SECRET:-}" ]; then
   wechat="$base/webhooks/wechat/webhook ($([ -n "${WECHAT_AES_KEY:-}" ] && echo "safe mode" || echo "plain mode only"))"
@@ -61,6 +65,9 @@ else ivr="not served: set IVR_TOKEN"; fi
 if [ "${DZ_VERIFY:-}" = "1" ] || [ "${DZ_ADAPTER:-sandbox}" != "sandbox" ]; then verify="on"
 else verify="off (sandbox merchants; DZ_VERIFY=1 turns it on)"; fi
 
+if [ -n "$("$py" -m tools.agents list 2>/dev/null)" ]; then agents="$("$py" -m tools.agents list 2>/dev/null | wc -l) registered"
+else agents="none yet: echo '<password>' | .venv/bin/python -m tools.agents add NAME --display-name 王芳 [--supervisor]"; fi
+
 cat <<MSG
 
 到账助手 is serving (model: $(basename "$model")).
@@ -71,12 +78,14 @@ cat <<MSG
   Access:                  $access
   Merchant verification:   $verify
   Health:                  $base/webhooks/rest/health
+  Agent console:           http://${CONSOLE_HOST:-127.0.0.1}:$CONSOLE_PORT/ (agents: $agents)
   Redis:                   $REDIS_HOST:$REDIS_PORT (tickets: .venv/bin/python -m tools.tickets list)
-  Ports:                   Rasa $RASA_PORT, action server $ACTION_PORT (RASA_PORT, ACTION_PORT)
-  Logs:                    .run/rasa.log, .run/actions.log; warnings and errors also show below
-  Ctrl-C stops both servers.
+  Conversation events:     $DZ_EVENTS_DB (Rasa's SQL event broker; the console's dashboard counts from it)
+  Ports:                   Rasa $RASA_PORT, action server $ACTION_PORT, console $CONSOLE_PORT (RASA_PORT, ACTION_PORT, CONSOLE_PORT)
+  Logs:                    .run/rasa.log, .run/actions.log, .run/console.log; warnings and errors also show below
+  Ctrl-C stops all three servers.
 MSG
 
-tail -q -n 0 -F .run/rasa.log .run/actions.log 2>/dev/null \
+tail -q -n 0 -F .run/rasa.log .run/actions.log .run/console.log 2>/dev/null \
   | grep --line-buffered -E " (WARNING|ERROR|CRITICAL) |^Traceback" &
 wait "$rasa_pid"

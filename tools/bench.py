@@ -4,7 +4,8 @@ message must not stall the server), ticket creation against the real Redis,
 a merchant's turn through a real stack (the replay conversations, median and
 p90), and what durability costs a turn: the writes of one turn against a Redis that
 fsyncs every write (`appendfsync always`, as `make run` starts it) and one
-that fsyncs once a second, on the disk `make run` keeps its data on.
+that fsyncs once a second, on the disk `make run` keeps its data on; and what Rasa's SQL event
+broker (the agent console's feed) adds to a turn: its events per turn times its cost per event.
 
 Figures, not assertions: `make bench` prints them and writes
 results/bench.json. Parse latency is measured in-process on every held-out
@@ -153,8 +154,38 @@ def _conversation_turn_ms(rounds: int) -> dict:
     finally:
         stack.stop()
         server.stop()
-    return {"turns": len(times), "median": round(statistics.median(times), 1),
-            "p90": round(_percentile(times, 0.9), 1)}
+    return {"turns": len(times), "median": round(statistics.median(times), 1), "p90": round(_percentile(times, 0.9), 1),
+            "broker_events_per_turn": round(_rows(stack.events_db) / len(times), 1)}
+
+
+def _rows(events_db: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(events_db) as connection:
+        return connection.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+
+
+def _event_broker_ms(count: int, ours: bool) -> float:
+    """ms per event Rasa's SQL event broker writes to its SQLite file (a blocking commit, on the
+    Rasa server's event loop), with a user event as the stack publishes it: Rasa's own class
+    (a commit waits for the disk) and ours (stores/event_broker.py: WAL, synchronous=NORMAL)."""
+    import os
+    import tempfile
+
+    from rasa.core.brokers.sql import SQLEventBroker
+
+    from stores.event_broker import EnvSQLEventBroker
+
+    path = Path(tempfile.mkdtemp(prefix="bench-broker-")) / "events.db"
+    os.environ["DZ_EVENTS_DB"] = str(path)
+    broker = EnvSQLEventBroker() if ours else SQLEventBroker(db=str(path))
+    event = {"sender_id": "rest:bench", "event": "user", "timestamp": time.time(), "text": "昨天刷卡两千三没到账",
+             "parse_data": {"intent": {"name": "payment_not_arrived", "confidence": 0.98},
+                            "entities": [{"entity": "amount", "value": "2300"}]}, "input_channel": "rest"}
+    started = time.perf_counter()
+    for _ in range(count):
+        broker.publish(event)
+    return (time.perf_counter() - started) / count * 1000
 
 
 def main() -> int:
@@ -193,8 +224,14 @@ def main() -> int:
         "redis_fsync_always": _redis_writes_ms("always", 400),
         "redis_fsync_everysec": _redis_writes_ms("everysec", 400),
         "conversation_turn_ms": _conversation_turn_ms(3),
+        "event_broker_ms_per_event_rasa": round(_event_broker_ms(300, ours=False), 3),
+        "event_broker_ms_per_event": round(_event_broker_ms(300, ours=True), 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
+    # What the SQL event broker (the console's feed) adds to a turn, blocking Rasa's event loop.
+    per_turn = figures["conversation_turn_ms"]["broker_events_per_turn"]
+    figures["event_broker_ms_per_turn"] = round(figures["event_broker_ms_per_event"] * per_turn, 2)
+    figures["event_broker_ms_per_turn_rasa"] = round(figures["event_broker_ms_per_event_rasa"] * per_turn, 2)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "bench.json").write_text(json.dumps(figures, indent=1))
     for key, value in figures.items():

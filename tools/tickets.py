@@ -1,4 +1,4 @@
-"""Handoff tickets from the command line, until the agent console exists.
+"""Handoff tickets from the command line, for operators and scripts (agents use the console).
 
   python -m tools.tickets list [--status open|claimed|resolved]
   python -m tools.tickets show HO20261122-0007
@@ -21,7 +21,7 @@ from typing import List, Optional
 import redis
 
 from daozhang.resources import wording
-from daozhang.tickets import Ticket, TicketStore
+from daozhang.tickets import Ticket, TicketClosed, TicketStore, TicketTaken
 from daozhang.wiring import redis_settings, ticket_store
 
 
@@ -76,12 +76,19 @@ async def _run(args: argparse.Namespace, store: TicketStore) -> int:
             return 0
         _show(ticket)
         return 0
-    if args.command == "claim":
-        ticket = await store.claim(ticket.ticket_id, args.agent)
-    elif args.command == "note":
-        ticket = await store.add_note(ticket.ticket_id, args.agent, args.text)
-    else:
-        ticket = await store.resolve(ticket.ticket_id, args.agent, args.text)
+    try:
+        if args.command == "claim":
+            ticket = await store.claim(ticket.ticket_id, args.agent)
+        elif args.command == "note":
+            ticket = await store.add_note(ticket.ticket_id, args.agent, args.text)
+        else:
+            ticket = await store.resolve(ticket.ticket_id, args.agent, args.text)
+    except TicketTaken as taken:
+        print(f"{ticket.ticket_id} is claimed by {taken.holder}", file=sys.stderr)
+        return 1
+    except TicketClosed:
+        print(f"{ticket.ticket_id} is resolved already", file=sys.stderr)
+        return 1
     print(_line(ticket))
     return 0
 

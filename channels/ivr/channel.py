@@ -31,7 +31,7 @@ from channels.body_limit import cap_request_bodies
 from channels.door import admit
 from channels.ivr.call import CallMemory, IvrTurn
 from channels.json_body import BadRequest
-from channels.verification_step import note_caller
+from channels.verification_step import news_of_earlier_calls, note_caller
 from daozhang.conversation import CLOSING, HANDOFF, conversation_id
 from daozhang.masking import mask_phone
 from daozhang.resources import load_yaml, reply
@@ -114,8 +114,10 @@ class IvrInput(InputChannel):
         """The answer for the ear, and the payloads of the choices it offers on the keypad."""
         collector = CollectingOutputChannel()
         metadata = {"caller": mask_phone(turn.caller)} if turn.caller else {}
-        if turn.caller:  # calling from the registered phone verifies the merchant
+        if turn.caller:  # calling from the registered phone verifies the merchant; news of an
+            # earlier call from the number (a resolved ticket) is said in this one
             await note_caller(conversation_id(self.name(), turn.call_id), turn.caller)
+            await news_of_earlier_calls(conversation_id(self.name(), turn.call_id), turn.caller)
         said = await admit(UserMessage(text, collector, turn.call_id, input_channel=self.name(), metadata=metadata),
                            on_new_message)
         lines = [m["text"] for m in collector.messages if m.get("text")]

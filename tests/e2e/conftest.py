@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from channels import web_widget
+from tests.support.console import Console
 from tests.support.fake_wechat_api import FakeWeChatApi
 from tests.support.stack import CHANNEL_SECRETS, Stack
 from tests.support.wechat_peer import APP_ID, APP_SECRET, account_settings
@@ -22,6 +23,21 @@ def stack(tmp_path_factory, wechat_api):
     """The shared stack: every channel served (REST, WeChat, hotline, web widget)."""
     running = Stack(tmp_path_factory.mktemp("stack"), **CHANNEL_SECRETS,
                     **account_settings(wechat_api.url, passive_seconds=4)).start()
+    yield running
+    running.stop()
+
+
+AGENT_PASSWORD = "console-test-1"
+
+
+@pytest.fixture(scope="session")
+def console(stack):
+    """The agent console beside the shared stack, with three agents (王芳 a supervisor)."""
+    running = Console(stack).start()
+    for name, options in (("li", ["--display-name", "李娜"]), ("wang", ["--display-name", "王芳", "--supervisor"]),
+                          ("zhao", ["--display-name", "赵强"])):
+        made = running.add_agent(name, AGENT_PASSWORD, *options)
+        assert made.returncode == 0, made.stderr
     yield running
     running.stop()
 

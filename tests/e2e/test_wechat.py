@@ -159,8 +159,11 @@ def test_a_digit_answers_the_yes_no_question(wechat):
     wechat.say(openid, "二维码收款没到账")
     diagnosis = wechat.say(openid, "898310000000002")
     assert "回复数字：1. 解决了 2. 还没有" in diagnosis
-    assert "解决" in wechat.say(openid, "1")
+    solved = wechat.say(openid, "1")
+    assert "解决" in solved and "1. 满意 2. 一般 3. 不满意" in solved  # a rating offered, once
     assert wechat.user_texts(openid)[-1] == "/affirm"
+    assert "谢谢您的评价" in wechat.say(openid, "2")
+    assert wechat.user_texts(openid)[-1] == '/thank{"rating":"neutral","rated_case":"contained"}'
     wechat.say(openid, "2")  # nothing numbered any more: a digit is just a digit
     assert wechat.user_texts(openid)[-1] == "2"
 

@@ -41,7 +41,14 @@ CHANNEL_SECRETS = {"IVR_TOKEN": IVR_TOKEN}
 
 def http_post(url: str, body: bytes, headers: Optional[dict] = None, timeout: float = 30) -> tuple:
     """(status, parsed JSON or raw text) of a POST, 4xx and 5xx included."""
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json", **(headers or {})})
+    return http_call("POST", url, body, headers, timeout)
+
+
+def http_call(method: str, url: str, body: Optional[bytes] = None, headers: Optional[dict] = None,
+              timeout: float = 30) -> tuple:
+    """(status, parsed JSON or raw text) of a request, 4xx and 5xx included."""
+    request = urllib.request.Request(url, data=body, method=method,
+                                     headers={"Content-Type": "application/json", **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             status, raw = response.status, response.read()
@@ -73,6 +80,7 @@ class Stack:
         self.env = {**env, **({"RASA_TOKEN": token} if token else {})}
         self.token = token
         self.debug = debug
+        self.events_db = workdir / "events.db"  # this stack's own event broker (the console reads it)
         self.processes = []
 
     def start(self) -> "Stack":
@@ -81,7 +89,8 @@ class Stack:
         redis.Redis(host=self.redis_host, port=self.redis_port, db=self.redis_db).flushdb()
         env = {**os.environ, "PYTHONPATH": str(ROOT), "REDIS_HOST": self.redis_host,
                "REDIS_PORT": str(self.redis_port), "REDIS_DB": str(self.redis_db),
-               "ACTION_PORT": str(self.action_port), "DZ_LOOKUP_TIMEOUT": "2", **self.env}
+               "ACTION_PORT": str(self.action_port), "DZ_LOOKUP_TIMEOUT": "2",
+               "DZ_EVENTS_DB": str(self.events_db), **self.env}
         logs = self.workdir
         self.processes.append(subprocess.Popen(
             [sys.executable, "-m", "tools.rasa_quiet", "run", "actions", "--port", str(self.action_port),

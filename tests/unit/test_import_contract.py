@@ -5,10 +5,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = ROOT / "daozhang"
-PRODUCTION = ("actions", "channels", "daozhang", "nlu_components", "stores", "tools")
+PRODUCTION = ("actions", "channels", "console", "daozhang", "nlu_components", "stores", "tools")
 # What only daozhang/wiring.py may build: Redis clients, the adapter, the verifier, the ticket store.
 BUILT_BY_WIRING = {"Redis", "StrictRedis", "ConnectionPool", "from_url", "SandboxAdapter", "with_timeout",
-                   "Verifier", "TicketStore", "ReminderStore", "Outbox", "Transcript"}
+                   "Verifier", "TicketStore", "ReminderStore", "Outbox", "Transcript", "AgentStore",
+                   "RatingOffers"}
 
 
 def imported_modules(path):
@@ -37,6 +38,14 @@ def test_actions_and_channels_never_import_each_other():
                  for upper, other in (("actions", "channels"), ("channels", "actions"))
                  for path in (ROOT / upper).rglob("*.py") for module in imported_modules(path)
                  if module.split(".")[0] == other}
+    assert not offenders, sorted(offenders)
+
+
+def test_the_console_stands_on_the_core_alone():
+    """The agent console runs without Rasa, the actions or the channels (its own process)."""
+    offenders = {f"{path.relative_to(ROOT)}: {module}" for path in (ROOT / "console").rglob("*.py")
+                 for module in imported_modules(path)
+                 if module.split(".")[0] in ("rasa", "rasa_sdk", "actions", "channels", "nlu_components")}
     assert not offenders, sorted(offenders)
 
 

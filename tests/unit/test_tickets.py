@@ -101,3 +101,86 @@ def test_a_ticket_opened_before_the_case_is_completed_by_what_the_case_found(sto
     assert done.merchant_id == "898310000000003" and done.slots["amount"] == "1250"
     assert "还需向商户询问" not in done.summary and "正常结算中" in done.summary
     assert bare.ticket_id in store.redis.lrange(f"{store.prefix}:tickets:merchant:898310000000003", 0, -1)
+
+
+def test_two_agents_claiming_at_once_one_wins_and_the_other_hears_who(run):
+    """Two processes' clients race on one ticket, many times: always exactly one holder."""
+    import asyncio
+
+    from daozhang.tickets import TicketTaken
+
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    stores = [ticket_store(prefix=prefix, db=8) for _ in range(2)]
+
+    async def race():
+        winners = []
+        for _ in range(20):
+            ticket = await stores[0].create(channel="rest", sender_id="s1", merchant_id=None, intent=None, slots={},
+                                            adapter_results=[], diagnosis=None, explanation=None, transcript=[])
+            results = await asyncio.gather(stores[0].claim(ticket.ticket_id, "li", "李娜"),
+                                           stores[1].claim(ticket.ticket_id, "wang", "王芳"), return_exceptions=True)
+            won = [r for r in results if not isinstance(r, Exception)]
+            lost = [r for r in results if isinstance(r, TicketTaken)]
+            assert len(won) == 1 and len(lost) == 1, results
+            assert lost[0].holder == won[0].agent_name
+            held = await stores[0].get(ticket.ticket_id)
+            assert held.claimed_by == won[0].claimed_by and len([h for h in held.history if h["what"] == "claim"]) == 1
+            winners.append(held.claimed_by)
+        return winners
+    try:
+        assert len(run(race())) == 20
+    finally:
+        keys = run(stores[0].redis.keys(f"{prefix}:*"))
+        if keys:
+            run(stores[0].redis.delete(*keys))
+
+
+def test_only_the_holder_or_a_supervisor_releases_or_resolves(store):
+    from daozhang.tickets import OPEN, TicketClosed, TicketTaken
+
+    ticket = new_ticket(store)
+    claimed = store.claim(ticket.ticket_id, "li", "李娜")
+    assert claimed.claimed_at and claimed.agent_name == "李娜"
+    for attempt in (lambda: store.release(ticket.ticket_id, "wang"), lambda: store.resolve(ticket.ticket_id, "wang", "x"),
+                    lambda: store.claim(ticket.ticket_id, "wang", "王芳")):
+        with pytest.raises(TicketTaken) as taken:
+            attempt()
+        assert taken.value.holder == "李娜"
+    released = store.release(ticket.ticket_id, "wang", supervisor=True, agent_name="王芳")
+    assert released.status == OPEN and released.claimed_by is None
+    reassigned = store.claim(ticket.ticket_id, "zhao", "赵强", over="王芳")
+    assert reassigned.agent_name == "赵强" and reassigned.history[-1] == {**reassigned.history[-1], "who": "王芳",
+                                                                          "what": "reassign", "text": "赵强"}
+    done = store.resolve(ticket.ticket_id, "zhao", "已处理", "赵强")
+    assert done.resolved_at and done.resolved_at >= done.claimed_at
+    with pytest.raises(TicketClosed):
+        store.claim(ticket.ticket_id, "li", "李娜")
+    assert [step["what"] for step in done.history] == ["claim", "release", "reassign", "resolve"]
+
+
+def test_a_resolution_is_news_to_tell_once(store):
+    ticket = new_ticket(store)
+    store.resolve(ticket.ticket_id, "li", "已换绑新卡并重新打款 卡号6222021234567894", "李娜")
+    news = store.next_news(1)
+    assert news.ticket_id == ticket.ticket_id and "6222021234567894" not in news.resolution_note
+    assert news.claimed_by == "li" and news.agent_name == "李娜"  # resolved straight from the queue
+    assert store.next_news(1) is None
+
+
+def test_what_the_merchant_writes_after_the_handover_reaches_the_ticket_masked(store):
+    ticket = new_ticket(store)
+    store.add_merchant_message(ticket.ticket_id, "卡号6222021234567894 能快点吗")
+    step = store.get(ticket.ticket_id).history[-1]
+    assert step["who"] == "merchant" and "能快点吗" in step["text"] and "6222021234567894" not in step["text"]
+
+
+def test_the_list_filters_by_status_diagnosis_channel_and_priority(store):
+    high = new_ticket(store)
+    calm = new_ticket(store, sender_id="wechat:o1", channel="wechat", merchant_id="898310000000003",
+                      diagnosis="pending_settlement", slots={"amount": "12"}, transcript=[])
+    store.claim(calm.ticket_id, "li")
+    assert [t.ticket_id for t in store.list(status="open,claimed")] == [calm.ticket_id, high.ticket_id]
+    assert [t.ticket_id for t in store.list(diagnosis="pending_settlement")] == [calm.ticket_id]
+    assert [t.ticket_id for t in store.list(channel="wechat", status="claimed")] == [calm.ticket_id]
+    assert [t.ticket_id for t in store.list(priority="high")] == [high.ticket_id]
+    assert store.list(status="resolved") == []

@@ -34,6 +34,12 @@ def test_list_show_claim_and_resolve(seeded, capsys):
     assert seeded.ticket_id in capsys.readouterr().out
 
 
+def test_a_ticket_someone_else_holds_is_refused_with_their_name(seeded, capsys):
+    assert cli.main(["claim", seeded.ticket_id, "--agent", "李娜"]) == 0
+    assert cli.main(["resolve", seeded.ticket_id, "--agent", "王芳", "已处理"]) == 1
+    assert "claimed by 李娜" in capsys.readouterr().err
+
+
 def test_an_unknown_ticket_is_an_error(seeded, capsys):
     assert cli.main(["show", "HO20000101-0001"]) == 1
 
