@@ -6,6 +6,7 @@ any store.
 """
 from __future__ import annotations
 
+import time
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -39,12 +40,12 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, said_fir
 
     question = question or known("open_question")
     objection = objection or known("objection")
-    existing = await case_ticket(tracker)
+    existing = await case_ticket(tracker, found)
     if existing is not None:
         return await _named_again(dispatcher, existing, said_first, question, objection)
     turns = transcript(tracker)
     if said_first:
-        turns.append({"who": "bot", "text": mask_text(said_first), "at": ""})
+        turns.append({"who": "bot", "text": mask_text(said_first), "at": str(time.time())})
     slots = {name: known(name) for name in CASE_FACTS}
     also = amounts_said_with(tracker, known("amount"))  # 一笔120 一笔45: both reach the person
     slots.update(question=question, objection=objection, other_amounts="、".join(also) if also else None)
@@ -105,10 +106,11 @@ class ActionHandOver(SafeAction):
         return await person_asked(dispatcher, tracker)
 
 
-async def case_ticket(tracker: Tracker) -> Optional[Ticket]:
+async def case_ticket(tracker: Tracker, found: Optional[Dict[str, Any]] = None) -> Optional[Ticket]:
     """The ticket this case already has, if still open: the one named in this conversation (the
     slot is cleared when a new case starts; another conversation's only for the same merchant),
-    else this conversation's latest for the same merchant and finding (a reminder's)."""
+    else this conversation's latest for the same merchant and finding (a reminder's, or the one
+    opened before the merchant asked again: 我那588块到底查到没有 is the same case, `found` again)."""
     ticket_id = tracker.get_slot("handoff_ticket")
     ticket = await tickets().get(ticket_id) if ticket_id else await tickets().latest_for_sender(tracker.sender_id)
     merchant_id = tracker.get_slot("merchant_id")
@@ -117,7 +119,8 @@ async def case_ticket(tracker: Tracker) -> Optional[Ticket]:
     if ticket_id:  # named here: this conversation's, or another's of the same merchant (checked)
         same = ticket.sender_id == tracker.sender_id or (merchant_id and ticket.merchant_id == merchant_id)
     else:  # a reminder's ticket for the very finding of this case
-        same = ticket.merchant_id == merchant_id and ticket.diagnosis == tracker.get_slot("diagnosis")
+        same = ticket.merchant_id == merchant_id and ticket.diagnosis == (found or {}).get(
+            "diagnosis", tracker.get_slot("diagnosis"))
     return ticket if same else None
 
 

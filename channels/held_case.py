@@ -1,25 +1,28 @@
-"""A merchant writing while a person holds their case: still answered, told who has it, and
-what they wrote reaches the agent on the ticket."""
+"""A merchant writing after their case was handed over: what they write reaches the ticket
+(the agent reads it there, an angry line raises its priority), they are still answered, and
+once a person holds the case they are told who."""
 from __future__ import annotations
 
 import logging
 from typing import Optional
 
 from daozhang.resources import reply
-from daozhang.tickets import CLAIMED
+from daozhang.tickets import CLAIMED, RESOLVED
 from daozhang.wiring import tickets
 
 logger = logging.getLogger(__name__)
 
 
 async def held_case_line(conversation: str, text: str) -> Optional[str]:
-    """The line naming the agent who holds the conversation's ticket (the message added to the
-    ticket), or None when no person holds it. Redis down: None, and the bot answers as usual."""
+    """The message added to the conversation's unresolved ticket; the line naming the agent who
+    holds it, or None when no person holds it yet. Redis down: None, and the bot answers as usual."""
     try:
         ticket = await tickets().latest_for_sender(conversation)
-        if ticket is None or ticket.status != CLAIMED:
+        if ticket is None or ticket.status == RESOLVED or text.startswith("/"):  # a tapped button says nothing new
             return None
         await tickets().add_merchant_message(ticket.ticket_id, text)
+        if ticket.status != CLAIMED:
+            return None
     except Exception:
         logger.warning("the case's ticket could not be read or added to", exc_info=True)
         return None

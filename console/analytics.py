@@ -84,4 +84,4 @@ def names(result: dict) -> dict:
         reasons[reason] = (labels["diagnosis"].format(title=diagnosis_title(code)) if kind == "diagnosis"
                            else labels.get(code) or problems.get(code) or code)
     return {"diagnosis": {**diagnoses, "none": labels["none"]},
-            "channel": said("input_channels"), "reason": reasons}
+            "channel": wording("for_agents")["input_channels"], "reason": reasons}

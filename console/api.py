@@ -12,7 +12,7 @@ from sanic.request import Request
 from console.analytics import analytics
 from console.auth import bearer
 from console.desk import Refused, act
-from console.views import full, rows
+from console.views import full, rows, said
 from daozhang.agents import AccountLocked, LoginRefused
 from daozhang.wiring import agents, tickets
 
@@ -103,5 +103,5 @@ async def figures(request: Request):
     except ValueError:
         days = 0
     if not 1 <= days <= 366:
-        return response.json({"error": "days: a whole number from 1 to 366"}, status=400)
+        return response.json({"error": said("refused")["days"]}, status=400)
     return response.json(await analytics(days))

@@ -28,7 +28,9 @@ def _text(body: Dict[str, Any], name: str) -> str:
     text = body.get(name) if isinstance(body, dict) else None
     if not isinstance(text, str) or not text.strip():
         raise Refused(400, "empty_note")
-    return text.strip()[:MAX_NOTE_CHARS]
+    if len(text.strip()) > MAX_NOTE_CHARS:  # never cut what the merchant will read
+        raise Refused(400, "too_long", limit=MAX_NOTE_CHARS)
+    return text.strip()
 
 
 async def act(action: str, ticket_id: str, session: Session, body: Optional[Dict[str, Any]] = None) -> Ticket:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Optional
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -11,10 +12,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from console.auth import COOKIE, clear_cookie, set_cookie
-from console.desk import Refused, act
+from console.desk import MAX_NOTE_CHARS, Refused, act
 from console.views import page_of, rows, said
 from daozhang.agents import AccountLocked, LoginRefused
-from daozhang.resources import load_yaml
+from daozhang.resources import load_yaml, wording
 from daozhang.wiring import agents, tickets
 
 pages = Blueprint("pages")
@@ -71,23 +72,27 @@ async def queue(request: Request):
     filters = {name: request.args.get(name, "") for name in ("diagnosis", "channel", "priority")}
     found = await tickets().list(status=status or None, limit=500, **filters)
     return render(request, "queue.html", tickets=rows(found), status=status, filters=filters,
-                  statuses=said("statuses"), channels=said("input_channels"), priorities=said("priorities"),
+                  statuses=said("statuses"), channels=wording("for_agents")["input_channels"],
+                  priorities=said("priorities"),
                   diagnoses={code: item["title"] for code, item in load_yaml("explanations.yml").items()
                              if isinstance(item, dict) and "title" in item})
 
 
 @pages.get("/tickets/<ticket_id>")
 async def ticket_page(request: Request, ticket_id: str):
+    return await _ticket_page(request, ticket_id, done=said("actions").get(request.args.get("done", "")))
+
+
+async def _ticket_page(request: Request, ticket_id: str, http_status: int = 200, error: Optional[str] = None,
+                       done: Optional[str] = None, typed: Optional[dict] = None) -> response.HTTPResponse:
+    """The ticket, with what an action that was refused said, and what the agent had typed kept."""
     ticket = await tickets().get(ticket_id)
     if ticket is None:
         return render(request, "missing.html", http_status=404, ticket_id=ticket_id)
     supervisor = request.ctx.session.agent.supervisor
     everyone = [agent for agent in await agents().all() if not agent.disabled] if supervisor else []
-    reason = request.args.get("error")
-    error = said("refused")[reason].format(holder=ticket.agent_name or ticket.claimed_by or "", minutes="") \
-        if reason in said("refused") else None
-    return render(request, "ticket.html", t=page_of(ticket), agents=everyone, error=error,
-                  done=said("actions").get(request.args.get("done", "")))
+    return render(request, "ticket.html", http_status=http_status, t=page_of(ticket), agents=everyone, error=error,
+                  done=done, typed=typed or {}, max_chars=MAX_NOTE_CHARS)
 
 
 @pages.post("/tickets/<ticket_id>/<action:claim|release|notes|resolve|reassign>")
@@ -95,8 +100,8 @@ async def change_ticket(request: Request, ticket_id: str, action: str):
     form = {name: request.form.get(name) for name in ("text", "note", "agent")}
     try:
         await act(action, ticket_id, request.ctx.session, form)
-    except Refused as refused:
-        return response.redirect(f"/tickets/{quote(ticket_id)}?error={refused.reason}", status=303)
+    except Refused as refused:  # shown on the ticket as it is now, the typed note still there
+        return await _ticket_page(request, ticket_id, http_status=refused.status, error=str(refused), typed=form)
     return response.redirect(f"/tickets/{quote(ticket_id)}?done={action}", status=303)
 
 

@@ -71,7 +71,7 @@ def row(ticket: Ticket) -> Dict[str, Any]:
         "priority_reasons": ticket.priority_reasons, "created_at": ticket.created_at,
         "created": shown_time(ticket.created_at), "waited_minutes": minutes, "waited": waited(minutes),
         "channel": input_channel(ticket),
-        "channel_label": said("input_channels").get(input_channel(ticket), input_channel(ticket)),
+        "channel_label": wording("for_agents")["input_channels"].get(input_channel(ticket), input_channel(ticket)),
         "merchant_id": ticket.merchant_id, "diagnosis": ticket.diagnosis,
         "diagnosis_label": diagnosis_title(ticket.diagnosis), "claimed_by": ticket.claimed_by,
         "agent_name": ticket.agent_name, "summary": ticket.summary,

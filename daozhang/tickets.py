@@ -128,11 +128,15 @@ def summarise(ticket: Ticket) -> str:
         details.append(channel_label(str(slots["payment_channel"])))
     who = said["merchant"].format(merchant_id=ticket.merchant_id) if ticket.merchant_id else said["merchant_unknown"]
     parts = [said["reported"].format(
-        who=who, channel=ticket.channel, problem=said["problems"].get(ticket.intent or "", said["problem_unknown"]),
+        who=who, channel=said["input_channels"].get(ticket.channel, ticket.channel),
+        problem=said["problems"].get(ticket.intent or "", said["problem_unknown"]),
         details=said["details"].format(details="，".join(details)) if details else "")]
     if ticket.diagnosis:
         title = load_yaml("explanations.yml")[ticket.diagnosis]["title"]
         parts.append(said["found"].format(title=title, code=ticket.diagnosis))
+        other = sale_not_as_said(ticket)
+        if other:
+            parts.append(said["sale_not_as_said"].format(sale=other))
     else:
         parts.append(said["not_found"])
     for words in ("objection", "question"):  # the merchant's own words, what the agent answers
@@ -145,6 +149,22 @@ def summarise(ticket: Ticket) -> str:
     missing = still_to_ask(ticket)
     parts.append(said["still_to_ask"].format(missing="、".join(missing)) if missing else said["no_need_to_ask"])
     return "".join(parts)
+
+
+def sale_not_as_said(ticket: Ticket) -> Optional[str]:
+    """The sale the lookup explained when it is not the day or sum the merchant said (the nearest
+    one): `2026-12-03 1250.00元`, else None."""
+    sale = next((r.get("transaction") for r in reversed(ticket.adapter_results)
+                 if isinstance(r, dict) and isinstance(r.get("transaction"), dict)), None)
+    if not sale:
+        return None
+    said_amount, day = _amount(ticket.slots), str(sale.get("time") or "")[:10]
+    try:
+        other_sum = said_amount is not None and Decimal(str(sale.get("amount"))) != said_amount
+    except InvalidOperation:
+        other_sum = False
+    other_day = bool(ticket.slots.get("txn_date")) and day and str(ticket.slots["txn_date"]) != day
+    return f"{day} {sale.get('amount')}元" if other_sum or other_day else None
 
 
 def still_to_ask(ticket: Ticket) -> List[str]:
@@ -310,9 +330,16 @@ class TicketStore:
         return await self._update(ticket_id, change)
 
     async def add_merchant_message(self, ticket_id: str, text: str) -> Ticket:
-        """What the merchant wrote after the handover, for the agent who holds the case (masked)."""
+        """What the merchant wrote after the handover, for the agent (masked); an angry line makes
+        the ticket high priority."""
         def change(ticket: Ticket) -> None:
-            ticket.history.append(_done("merchant", "merchant_message", mask_text(text)))
+            said = mask_text(text)
+            ticket.history.append(_done("merchant", "merchant_message", said))
+            angry = wording("for_agents")["reasons"]["angry"]
+            if is_angry([{"who": "merchant", "text": said}]) and angry not in ticket.priority_reasons:
+                ticket.priority_reasons.append(angry)
+                ticket.priority = "high"
+                ticket.summary = summarise(ticket)
         return await self._update(ticket_id, change)
 
     async def resolve(self, ticket_id: str, agent: str, note: str, agent_name: Optional[str] = None,

@@ -294,3 +294,43 @@ def test_the_figures_count_the_conversations_this_test_ran(stack, console, li):
     assert rated(after) - rated(before) == 1 and after["satisfaction"]["rated"] - before["satisfaction"]["rated"] == 1
     assert after["median_minutes_to_claim"] is not None and 0 < after["containment_rate"] <= 1
     assert console.call("GET", "/api/analytics?days=0", token=li)[0] == 400
+
+
+def test_asking_again_about_a_handed_over_case_names_the_same_ticket(stack, console, li):
+    sender = f"again-{uuid.uuid4().hex[:6]}"
+    first = texts(stack.say(sender, "昨天微信扫码收了588块，钱没到账 商户号898310000000500"))
+    ticket_id = ticket_in(first)
+    again = texts(stack.say(sender, "我那588块到底查到没有？我急用钱"))
+    assert ticket_id in again
+    mine = [t for t in console.call("GET", "/api/tickets", token=li)[1]["tickets"]
+            if console.call("GET", f"/api/tickets/{t['ticket_id']}", token=li)[1]["sender_id"] == f"rest:{sender}"]
+    assert [t["ticket_id"] for t in mine] == [ticket_id]
+    ticket = console.call("GET", f"/api/tickets/{ticket_id}", token=li)[1]
+    assert "微信" in ticket["summary"] and "我急用钱" in ticket["history"][-1]["text"]
+
+
+def test_what_the_merchant_writes_before_anyone_claims_reaches_the_ticket(stack, console, li):
+    sender, ticket_id = new_ticket(stack)
+    stack.say(sender, "气死了，你们到底什么时候给我打钱！！")
+    ticket = console.call("GET", f"/api/tickets/{ticket_id}", token=li)[1]
+    assert ticket["status"] == "open" and "气死了" in ticket["history"][-1]["text"]
+    assert "商户情绪激动" in ticket["priority_reasons"] and "商户情绪激动" in ticket["summary"]
+
+
+def test_a_person_asked_for_with_the_details_is_given_at_once(stack):
+    replies = texts(stack.say(f"p-{uuid.uuid4().hex[:6]}", "商户号898310000000009，前天刷的1500没到，直接给我转人工"))
+    assert "已经结算到账" in replies and ticket_in(replies)
+
+
+def test_a_note_too_long_is_refused_whole_and_a_refused_resolution_keeps_what_was_typed(stack, console, li, wang):
+    _, ticket_id = new_ticket(stack)
+    status, refused = console.call("POST", f"/api/tickets/{ticket_id}/resolve", {"note": "长" * 4001}, token=li)
+    assert status == 400 and "4000" in refused["error"]
+    console.call("POST", f"/api/tickets/{ticket_id}/claim", token=wang)
+    form = urllib.parse.urlencode({"note": "已联系开户行，款项今天重新打出"}).encode()
+    request = urllib.request.Request(f"{console.url}/tickets/{ticket_id}/resolve", data=form,
+                                     headers={"Authorization": f"Bearer {li}"})
+    with pytest.raises(urllib.error.HTTPError) as taken:
+        urllib.request.urlopen(request)
+    page = taken.value.read().decode()
+    assert taken.value.code == 409 and "王芳" in page and "已联系开户行，款项今天重新打出</textarea>" in page
