@@ -24,7 +24,7 @@ from daozhang.resources import wording
 from daozhang.wiring import events_url, tickets
 
 ROOT = Path(__file__).resolve().parent.parent
-KEPT = ("event", "timestamp", "name", "value", "parse_data")
+COUNTED_SLOTS = ("diagnosis", "explanation", "handoff_ticket", "solved")
 
 
 @lru_cache(maxsize=1)
@@ -54,11 +54,29 @@ class EventFeed:
                 rows = connection.execute(sqlalchemy.text(
                     "SELECT id, sender_id, data FROM events WHERE id > :last ORDER BY id"), {"last": self.last_id})
                 for row_id, sender, data in rows:
-                    event = json.loads(data)
-                    if event.get("event") in ("user", "slot", "session_started"):
-                        self.events.append((sender, {k: event[k] for k in KEPT if k in event}))
+                    kept = _compact(json.loads(data))
+                    if kept:
+                        self.events.append((sender, kept))
                     self.last_id = row_id
             return list(self.events)
+
+
+def _compact(event: dict) -> dict:
+    """What the figures read of an event (intents, ratings, a few slots), or {} for none of it:
+    the console keeps every conversation's events in memory, not their lookups and texts."""
+    kind, at = event.get("event"), event.get("timestamp")
+    if kind == "session_started":
+        return {"event": kind, "timestamp": at}
+    if kind == "user":
+        parsed = event.get("parse_data") or {}
+        ratings = [e for e in parsed.get("entities") or [] if e.get("entity") in ("rating", "rated_case")]
+        return {"event": kind, "timestamp": at, "parse_data": {
+            "intent": {"name": (parsed.get("intent") or {}).get("name")}, "entities": ratings}}
+    if kind == "slot" and event.get("name") in COUNTED_SLOTS:
+        value = event.get("value")
+        return {"event": kind, "timestamp": at, "name": event["name"],
+                "value": bool(value) if event["name"] == "explanation" and value else value}
+    return {}
 
 
 @lru_cache(maxsize=1)
