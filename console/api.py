@@ -11,9 +11,8 @@ from sanic.request import Request
 
 from console.analytics import analytics
 from console.auth import bearer
-from console.desk import Refused, act
+from console.desk import Refused, act, log_in
 from console.views import full, rows, said
-from daozhang.agents import AccountLocked, LoginRefused
 from daozhang.wiring import agents, tickets
 
 api = Blueprint("api", url_prefix="/api")
@@ -40,19 +39,15 @@ async def openapi(request: Request):
 
 
 @api.post("/login")
-async def log_in(request: Request):
+async def login(request: Request):
     body = _body(request)
     name, password = body.get("username"), body.get("password")
     if not isinstance(name, str) or not isinstance(password, str):
         return response.json({"error": "username and password are required"}, status=400)
     try:
-        token = await agents().log_in(name, password)
-    except AccountLocked as locked:
-        refused = Refused(423, "locked", minutes=max(1, locked.seconds_left // 60))
-        return response.json(refused.body(), status=423)
-    except LoginRefused:
-        return response.json(Refused(401, "login").body(), status=401)
-    return response.json({"token": token})
+        return response.json({"token": await log_in(name, password)})
+    except Refused as refused:
+        return response.json(refused.body(), status=refused.status)
 
 
 @api.post("/logout")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Dict, Optional
 
 from console.views import said
-from daozhang.agents import Session
+from daozhang.agents import AccountLocked, LoginRefused, Session
 from daozhang.tickets import Ticket, TicketClosed, TicketTaken
 from daozhang.wiring import agents, tickets
 
@@ -31,6 +31,16 @@ def _text(body: Dict[str, Any], name: str) -> str:
     if len(text.strip()) > MAX_NOTE_CHARS:  # never cut what the merchant will read
         raise Refused(400, "too_long", limit=MAX_NOTE_CHARS)
     return text.strip()
+
+
+async def log_in(name: str, password: str) -> str:
+    """A session token, or Refused: 423 for a locked account, 401 for anything else."""
+    try:
+        return await agents().log_in(name, password)
+    except AccountLocked as locked:
+        raise Refused(423, "locked", minutes=max(1, locked.seconds_left // 60)) from None
+    except LoginRefused:
+        raise Refused(401, "login") from None
 
 
 async def act(action: str, ticket_id: str, session: Session, body: Optional[Dict[str, Any]] = None) -> Ticket:

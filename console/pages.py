@@ -12,9 +12,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from console.auth import COOKIE, clear_cookie, set_cookie
-from console.desk import MAX_NOTE_CHARS, Refused, act
+from console.desk import MAX_NOTE_CHARS, Refused, act, log_in
 from console.views import page_of, rows, said
-from daozhang.agents import AccountLocked, LoginRefused
 from daozhang.resources import load_yaml, wording
 from daozhang.wiring import agents, tickets
 
@@ -42,17 +41,14 @@ async def login_page(request: Request):
 
 
 @pages.post("/login")
-async def log_in(request: Request):
+async def login(request: Request):
     name, password = request.form.get("username", ""), request.form.get("password", "")
     target = _safe_next(request.form.get("next", "/"))
     try:
-        token = await agents().log_in(name, password)
-    except AccountLocked as locked:
-        error = said("refused")["locked"].format(minutes=max(1, locked.seconds_left // 60))
-        return render(request, "login.html", http_status=423, error=error, next=target, username=name)
-    except LoginRefused:
-        error = said("refused")["login"]
-        return render(request, "login.html", http_status=401, error=error, next=target, username=name)
+        token = await log_in(name, password)
+    except Refused as refused:
+        return render(request, "login.html", http_status=refused.status, error=str(refused), next=target,
+                      username=name)
     answer = response.redirect(target, status=303)
     set_cookie(request, answer, token)
     return answer

@@ -5,7 +5,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Dict, List, Optional
 
-from daozhang.clock import SHANGHAI, now_in_shanghai
+from daozhang.clock import SHANGHAI, minutes_between
 from daozhang.conversation import channel_of
 from daozhang.diagnosis import channel_label
 from daozhang.resources import load_yaml, wording
@@ -28,11 +28,8 @@ def input_channel(ticket: Ticket) -> str:
     return ticket.channel or channel_of(ticket.sender_id)
 
 
-def minutes_between(start: Optional[str], end: Optional[str] = None) -> Optional[float]:
-    if not start:
-        return None
-    until = datetime.fromisoformat(end) if end else now_in_shanghai()
-    return round((until - datetime.fromisoformat(start)).total_seconds() / 60, 1)
+def rounded_minutes(start: Optional[str], end: Optional[str] = None) -> Optional[float]:
+    return round(minutes_between(start, end), 1) if start else None
 
 
 def shown_time(at: Any) -> str:
@@ -64,7 +61,7 @@ def queue_order(ticket: Ticket) -> tuple:
 
 def row(ticket: Ticket) -> Dict[str, Any]:
     """A ticket as a line of the queue (the API's list and the queue page alike)."""
-    minutes = minutes_between(ticket.created_at, ticket.claimed_at if ticket.claimed_at else None)
+    minutes = rounded_minutes(ticket.created_at, ticket.claimed_at)
     return {
         "ticket_id": ticket.ticket_id, "status": ticket.status, "status_label": said("statuses")[ticket.status],
         "priority": ticket.priority, "priority_label": said("priorities").get(ticket.priority, ticket.priority),
@@ -84,7 +81,7 @@ def rows(tickets: List[Ticket]) -> List[Dict[str, Any]]:
 
 def full(ticket: Ticket) -> Dict[str, Any]:
     """Everything on the ticket, with the queue line's readings (the API's ticket)."""
-    resolved_in = minutes_between(ticket.created_at, ticket.resolved_at) if ticket.resolved_at else None
+    resolved_in = rounded_minutes(ticket.created_at, ticket.resolved_at) if ticket.resolved_at else None
     return {**asdict(ticket), **row(ticket), "minutes_to_resolve": resolved_in}
 
 

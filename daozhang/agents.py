@@ -69,8 +69,11 @@ class AgentStore:
             raise ValueError("a name without spaces or colons")
         agent = Agent(name=name, display_name=display_name or name, supervisor=supervisor,
                       password_hash=_HASHER.hash(password), created_at=now_in_shanghai().isoformat(timespec="seconds"))
-        await self.redis.hset(self._key(), name, json.dumps(asdict(agent), ensure_ascii=False))
+        await self._save(agent)
         return agent
+
+    async def _save(self, agent: Agent) -> None:
+        await self.redis.hset(self._key(), agent.name, json.dumps(asdict(agent), ensure_ascii=False))
 
     async def get(self, name: str) -> Optional[Agent]:
         raw = await self.redis.hget(self._key(), name)
@@ -86,7 +89,7 @@ class AgentStore:
         if agent is None:
             return False
         agent.disabled = True
-        await self.redis.hset(self._key(), name, json.dumps(asdict(agent), ensure_ascii=False))
+        await self._save(agent)
         sessions = self._key("sessions_of", name)
         for digest in await self.redis.smembers(sessions):
             await self.redis.delete(self._key("session", digest))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from daozhang.clock import SHANGHAI
+from daozhang.clock import SHANGHAI, minutes_between
 from daozhang.conversation import channel_of
 
 OURS_NOT = ("out_of_scope", "nlu_fallback")
@@ -111,34 +111,32 @@ def figures(talks: List[Conversation], tickets: List[dict], now: datetime, days:
     first_day = now.astimezone(SHANGHAI).date() - timedelta(days=days - 1)
     rating_too = [t for t in talks if t.day >= first_day]
     talks = [t for t in rating_too if not t.only_rating]
-    tickets = [t for t in tickets if datetime.fromisoformat(t["created_at"]).astimezone(SHANGHAI).date() >= first_day]
-    moment = now.timestamp()
+    created = [(t, datetime.fromisoformat(t["created_at"]).astimezone(SHANGHAI).date()) for t in tickets]
+    tickets = [t for t, day in created if day >= first_day]
     ours = [t for t in talks if not t.out_of_scope]
-    settled = [t for t in ours if t.contained(moment, expiry_seconds)]
+    settled = {id(t) for t in ours if t.contained(now.timestamp(), expiry_seconds)}
+
+    def rates(group: List[Conversation]) -> Dict[str, object]:
+        contained = sum(id(t) in settled for t in group)
+        return {"conversations": len(group), "contained": contained, "containment_rate": _share(contained, len(group))}
 
     def grouped(key) -> Dict[str, Dict[str, object]]:
         groups: Dict[str, List[Conversation]] = defaultdict(list)
         for talk in ours:
             groups[key(talk)].append(talk)
-        return {name: {"conversations": len(group),
-                       "contained": sum(t.contained(moment, expiry_seconds) for t in group),
-                       "containment_rate": _share(sum(t.contained(moment, expiry_seconds) for t in group), len(group))}
-                for name, group in sorted(groups.items())}
+        return {name: rates(group) for name, group in sorted(groups.items())}
 
+    by_day = grouped(lambda t: t.day.isoformat())
+    tickets_by_day = Counter(day.isoformat() for _, day in created if day >= first_day)
     per_day = []
     for offset in range(days):
-        day = first_day + timedelta(days=offset)
-        on_day = [t for t in ours if t.day == day]
-        per_day.append({"day": day.isoformat(), "conversations": len(on_day),
-                        "contained": sum(t.contained(moment, expiry_seconds) for t in on_day),
-                        "tickets": sum(datetime.fromisoformat(t["created_at"]).astimezone(SHANGHAI).date() == day
-                                       for t in tickets)})
+        day = (first_day + timedelta(days=offset)).isoformat()
+        figures_of_day = by_day.get(day, {"conversations": 0, "contained": 0})
+        per_day.append({"day": day, "conversations": figures_of_day["conversations"],
+                        "contained": figures_of_day["contained"], "tickets": tickets_by_day[day]})
 
-    def minutes(start: str, end: Optional[str]) -> Optional[float]:
-        return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds() / 60 if end else None
-
-    to_claim = [m for t in tickets if (m := minutes(t["created_at"], t.get("claimed_at"))) is not None]
-    to_resolve = [m for t in tickets if (m := minutes(t["created_at"], t.get("resolved_at"))) is not None]
+    to_claim = [minutes_between(t["created_at"], t["claimed_at"]) for t in tickets if t.get("claimed_at")]
+    to_resolve = [minutes_between(t["created_at"], t["resolved_at"]) for t in tickets if t.get("resolved_at")]
     return {
         "days": days, "since": first_day.isoformat(),
         "conversations": len(talks), "out_of_scope": len(talks) - len(ours),

@@ -31,8 +31,7 @@ class Outbox:
         """The hotline: what was kept for a caller's earlier call now waits for this `conversation`
         (`caller_key`: the number's fingerprint, never the number)."""
         last_call = f"{self.prefix}:last_call:{caller_key}"
-        earlier = await self.redis.getset(last_call, conversation)
-        await self.redis.expire(last_call, KEEP_SECONDS)
+        earlier = await self.redis.set(last_call, conversation, ex=KEEP_SECONDS, get=True)
         if earlier and earlier != conversation:
             for text in await self.take(earlier):
                 await self.keep(conversation, text)

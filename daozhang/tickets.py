@@ -266,7 +266,7 @@ class TicketStore:
                         raise KeyError(ticket_id)
                     ticket = Ticket(**json.loads(raw))
                     change(ticket)
-                    ticket.updated_at = now_in_shanghai().isoformat(timespec="seconds")
+                    ticket.updated_at = _now()
                     pipe.multi()
                     pipe.set(key, _stored(ticket))
                     if news:
@@ -299,10 +299,7 @@ class TicketStore:
         """The agent takes the ticket: exactly one of two agents claiming at once wins, the other
         hears who holds it (TicketTaken). `over`: a supervisor's name, who may take it from anyone."""
         def change(ticket: Ticket) -> None:
-            if ticket.status == RESOLVED:
-                raise TicketClosed(ticket.ticket_id)
-            if ticket.status == CLAIMED and ticket.claimed_by != agent and over is None:
-                raise TicketTaken(ticket.agent_name or ticket.claimed_by or "")
+            _may_change(ticket, agent, over is not None)
             if ticket.claimed_by == agent and ticket.status == CLAIMED:
                 return
             ticket.status, ticket.claimed_by, ticket.agent_name = CLAIMED, agent, agent_name or agent
@@ -315,18 +312,16 @@ class TicketStore:
                       agent_name: Optional[str] = None) -> Ticket:
         """Back to the queue; only its holder (or a supervisor) can let it go."""
         def change(ticket: Ticket) -> None:
-            if ticket.status == RESOLVED:
-                raise TicketClosed(ticket.ticket_id)
-            if ticket.status == CLAIMED and ticket.claimed_by != agent and not supervisor:
-                raise TicketTaken(ticket.agent_name or ticket.claimed_by or "")
+            _may_change(ticket, agent, supervisor)
             ticket.status, ticket.claimed_by, ticket.agent_name = OPEN, None, None
             ticket.history.append(_done(agent_name or agent, "release"))
         return await self._update(ticket_id, change)
 
     async def add_note(self, ticket_id: str, agent: str, note: str) -> Ticket:
         def change(ticket: Ticket) -> None:
-            ticket.notes.append({"agent": agent, "note": mask_text(note), "at": _now()})
-            ticket.history.append(_done(agent, "note", mask_text(note)))
+            masked = mask_text(note)
+            ticket.notes.append({"agent": agent, "note": masked, "at": _now()})
+            ticket.history.append(_done(agent, "note", masked))
         return await self._update(ticket_id, change)
 
     async def add_merchant_message(self, ticket_id: str, text: str) -> Ticket:
@@ -347,10 +342,7 @@ class TicketStore:
         """Resolved with the note the merchant will read; the merchant is told once, on their channel
         (the news is queued with the change, in one transaction: see `news`)."""
         def change(ticket: Ticket) -> None:
-            if ticket.status == RESOLVED:
-                raise TicketClosed(ticket.ticket_id)
-            if ticket.status == CLAIMED and ticket.claimed_by != agent and not supervisor:
-                raise TicketTaken(ticket.agent_name or ticket.claimed_by or "")
+            _may_change(ticket, agent, supervisor)
             ticket.status, ticket.resolution_note = RESOLVED, mask_text(note)
             if not ticket.claimed_by:
                 ticket.claimed_by, ticket.agent_name, ticket.claimed_at = agent, agent_name or agent, _now()
@@ -369,6 +361,14 @@ class TicketStore:
     async def news_again(self, ticket_id: str) -> None:
         """A resolution taken but not told (Redis failed in between): first in line again."""
         await self.redis.lpush(self._key("news"), ticket_id)
+
+
+def _may_change(ticket: Ticket, agent: str, supervisor: bool) -> None:
+    """Refuses a change to a resolved ticket, or to one another agent holds (unless a supervisor asks)."""
+    if ticket.status == RESOLVED:
+        raise TicketClosed(ticket.ticket_id)
+    if ticket.status == CLAIMED and ticket.claimed_by != agent and not supervisor:
+        raise TicketTaken(ticket.agent_name or ticket.claimed_by or "")
 
 
 def _now() -> str:
