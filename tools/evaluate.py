@@ -19,6 +19,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
+import yaml
+
 from daozhang.triage import PROBLEM_INTENTS, TriagePolicy
 from tools import realworld
 from tools.rasa_quiet import quiet_rasa_imports
@@ -267,15 +269,21 @@ def evaluate_realworld(model: Path, out: Path) -> Optional[dict]:
     os.environ.pop("DZ_TODAY", None)
     in_domain, out_of_domain = realworld.load()
     asyncio.run(_parse_all(model, in_domain + out_of_domain))
-    summary = realworld.score(in_domain, out_of_domain)
-    summary["model"] = model.name
+    report = realworld.score_halves(in_domain, out_of_domain)
+    report["model"] = model.name
     out.mkdir(parents=True, exist_ok=True)
-    (out / "realworld_report.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
-    (out / "realworld_report.md").write_text(realworld.markdown(summary, model.name))
+    (out / "realworld_report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    (out / "realworld_report.md").write_text(realworld.markdown(report, model.name))
+    # Thresholds are chosen, and misses read, on the working half only.
+    working_in, working_out = realworld.split(in_domain)["working"], realworld.split(out_of_domain)["working"]
     (out / "triage_sweep.md").write_text(realworld.sweep_markdown(
-        realworld.triage_sweep(in_domain, out_of_domain), TriagePolicy.load()))
-    realworld.write_misses(in_domain, out_of_domain)
-    return summary
+        realworld.triage_sweep(working_in, working_out), TriagePolicy.load()))
+    threshold = next(c.get("threshold") for c in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+                     if c["name"] == "FallbackClassifier")
+    (out / "fallback_sweep.md").write_text(realworld.fallback_markdown(realworld.fallback_sweep(
+        working_in, working_out, realworld.macro_intents(in_domain)), threshold))
+    realworld.write_misses(working_in, working_out)
+    return report
 
 
 def main() -> int:
@@ -292,7 +300,7 @@ def main() -> int:
         problems += [f"{heldout.name}: {p}" for p in failures(summary)]
     real = evaluate_realworld(args.model, args.out / "realworld")
     if real is not None:
-        print((args.out / "realworld" / "realworld_report.md").read_text().split("## Per intent")[0])
+        print((args.out / "realworld" / "realworld_report.md").read_text().split("## Working half: per intent")[0])
         problems += realworld.failures(real)
     for problem in problems:
         print(f"FAIL: {problem}", file=sys.stderr)

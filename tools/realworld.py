@@ -1,13 +1,18 @@
 """Score the model on real questions nobody here wrote (`../shared/eval/realworld-dev/`).
 
 Evaluation only: the lines are read from the shared folder, never copied into
-the project. The figures (no lines) go to `results/realworld/`; the misses,
-which quote the lines, go to the ignored `results/tmp/realworld/`. When the
+the project. A fixed hash of each line's text splits the set in two halves:
+the working half, whose misses are written out to be read, and the sealed
+half, which is scored but never read; the floors apply to the sealed half. A
+change that moves the working half and not the sealed one fits the examples.
+The figures (no lines) go to `results/realworld/`; the working half's misses,
+which quote its lines, go to the ignored `results/tmp/realworld/`. When the
 folder is absent (a user's clone) the evaluation says so and is skipped.
 """
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from collections import Counter, defaultdict
 from dataclasses import replace
@@ -23,6 +28,27 @@ FALSE_ALARM_CONFIDENCE = 0.5
 MIN_LINES_FOR_MACRO = 15
 # `make test` fails below these (only when the dev set is present).
 BARS = {"problem_kept": 0.75, "macro_f1": 0.65, "false_alarm_max": 0.03}
+
+
+HALVES = ("working", "sealed")
+
+
+def half(text: str) -> str:
+    """Which half a line belongs to: the parity of the first byte of its text's SHA-256."""
+    return HALVES[hashlib.sha256(text.encode("utf-8")).digest()[0] % 2]
+
+
+def split(rows: Sequence[dict]) -> Dict[str, List[dict]]:
+    halves: Dict[str, List[dict]] = {name: [] for name in HALVES}
+    for row in rows:
+        halves[half(row["text"])].append(row)
+    return halves
+
+
+def macro_intents(in_domain: Sequence[dict]) -> List[str]:
+    """Intents with enough lines in the whole set, so both halves average the same intents."""
+    support = Counter(r["intent"] for r in in_domain)
+    return sorted(i for i, n in support.items() if n >= MIN_LINES_FOR_MACRO)
 
 
 def available(folder: Path = DEV_SET) -> bool:
@@ -51,8 +77,9 @@ def _f1(tp: int, fp: int, fn: int) -> dict:
 
 
 def score(in_domain: Sequence[dict], out_of_domain: Sequence[dict],
-          triage: Optional[TriagePolicy] = None) -> dict:
-    """The issue's figures from parsed rows (each has `predicted`, `confidence`, `ranking`)."""
+          triage: Optional[TriagePolicy] = None, averaged: Optional[Sequence[str]] = None) -> dict:
+    """The issue's figures from parsed rows (each has `predicted`, `confidence`, `ranking`);
+    macro-F1 averages `averaged` (default: the intents with enough lines in these rows)."""
     triage = triage or TriagePolicy.load()
     counts: Dict[str, Counter] = defaultdict(Counter)
     confusions: Counter = Counter()
@@ -66,7 +93,8 @@ def score(in_domain: Sequence[dict], out_of_domain: Sequence[dict],
             confusions[(gold, guess)] += 1
     support = Counter(r["intent"] for r in in_domain)
     per_intent = {i: _f1(c["tp"], c["fp"], c["fn"]) for i, c in sorted(counts.items()) if support[i]}
-    macro_intents = [i for i in per_intent if support[i] >= MIN_LINES_FOR_MACRO]
+    averaged = list(averaged) if averaged is not None else macro_intents(in_domain)
+    macro = [per_intent[i]["f1"] if i in per_intent else 0.0 for i in averaged]
     problems = [r for r in in_domain if r["intent"] in PROBLEM_INTENTS]
     kept = [r for r in problems if top_intent(r) in PROBLEM_INTENTS]
     alarms = [r for r in out_of_domain
@@ -91,13 +119,16 @@ def score(in_domain: Sequence[dict], out_of_domain: Sequence[dict],
         "in_domain_lines": len(in_domain),
         "out_of_domain_lines": len(out_of_domain),
         "accuracy": sum(top_intent(r) == r["intent"] for r in in_domain) / len(in_domain),
-        "macro_f1": sum(per_intent[i]["f1"] for i in macro_intents) / len(macro_intents),
-        "macro_f1_intents": macro_intents,
+        "macro_f1": sum(macro) / len(macro),
+        "macro_f1_intents": averaged,
         "problem_lines": len(problems),
         "problem_kept": len(kept) / len(problems),
         "dismissed_problems_asked": (len(asked_dismissed) / len(dismissed)) if dismissed else 0.0,
         "problem_kept_or_asked": (len(kept) + len(asked_dismissed)) / len(problems),
         "false_alarm_rate": len(alarms) / len(out_of_domain),
+        # The contract takes a refund of a sale as refund_issue whoever asks; a shopper's refund
+        # question in the out-of-domain sources is taken on purpose.
+        "false_alarm_refund_rate": sum(top_intent(r) == "refund_issue" for r in alarms) / len(out_of_domain),
         "out_of_domain_asked": len(asked_ood) / len(out_of_domain),
         "per_intent": per_intent,
         "per_source": {s: dict(c) for s, c in sorted(by_source.items())},
@@ -122,8 +153,47 @@ def triage_sweep(in_domain: Sequence[dict], out_of_domain: Sequence[dict]) -> Li
     return rows
 
 
+FALLBACK_THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+
+
+def with_fallback(row: dict, threshold: float) -> dict:
+    """The row as the FallbackClassifier at `threshold` would have left it (from the classifier's ranking)."""
+    ranking = [r for r in row["ranking"] if r["name"] != "nlu_fallback"]
+    if ranking and ranking[0]["confidence"] >= threshold:
+        return {**row, "predicted": ranking[0]["name"], "confidence": ranking[0]["confidence"], "ranking": ranking}
+    fallback = {"name": "nlu_fallback", "confidence": threshold}
+    return {**row, "predicted": "nlu_fallback", "confidence": threshold, "ranking": [fallback, *ranking]}
+
+
+def fallback_sweep(in_domain: Sequence[dict], out_of_domain: Sequence[dict],
+                   averaged: Sequence[str]) -> List[dict]:
+    """The figures at each fallback threshold. A false alarm needs confidence ≥ 0.5, so a threshold
+    below that trades only "asked to say it again" against a case started on a weak guess."""
+    rows = []
+    for threshold in FALLBACK_THRESHOLDS:
+        s = score([with_fallback(r, threshold) for r in in_domain],
+                  [with_fallback(r, threshold) for r in out_of_domain], averaged=averaged)
+        strangers_taken = sum(top_intent(with_fallback(r, threshold)) in PROBLEM_INTENTS for r in out_of_domain)
+        rows.append({"threshold": threshold, "strangers_taken": strangers_taken / len(out_of_domain),
+                     **{k: s[k] for k in ("accuracy", "macro_f1", "problem_kept", "problem_kept_or_asked",
+                                          "false_alarm_rate", "out_of_domain_asked")}})
+    return rows
+
+
+def fallback_markdown(rows: Sequence[dict], chosen: float) -> str:
+    lines = ["# Fallback threshold (real-world dev set, working half)", "",
+             f"`FallbackClassifier` threshold in `config.yml`: {chosen}. Strangers taken: out-of-domain lines "
+             "whose top intent is a problem at any confidence (a case would start).", "",
+             "| threshold | accuracy | macro-F1 | kept | kept or asked | false alarms | strangers asked | "
+             "strangers taken |", "|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {r['threshold']} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} | {r['problem_kept']:.1%} | "
+              f"{r['problem_kept_or_asked']:.1%} | {r['false_alarm_rate']:.1%} | {r['out_of_domain_asked']:.1%} | "
+              f"{r['strangers_taken']:.1%} |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
 def sweep_markdown(rows: Sequence[dict], chosen: TriagePolicy) -> str:
-    lines = ["# When to ask which problem it is (real-world dev set)", "",
+    lines = ["# When to ask which problem it is (real-world dev set, working half)", "",
              "Ask when out_of_scope or a fallback wins but a problem intent has at least "
              "`min_problem_confidence` and is within `max_gap` of the winner. Chosen in "
              f"`daozhang/data/triage.yml`: {chosen.min_problem_confidence} / {chosen.max_gap}. Bar: "
@@ -135,14 +205,26 @@ def sweep_markdown(rows: Sequence[dict], chosen: TriagePolicy) -> str:
     return "\n".join(lines) + "\n"
 
 
-def failures(summary: dict) -> List[str]:
-    problems = []
-    if summary["problem_kept"] < BARS["problem_kept"]:
-        problems.append(f"real problem lines kept {summary['problem_kept']:.1%} < {BARS['problem_kept']:.0%}")
-    if summary["macro_f1"] < BARS["macro_f1"]:
-        problems.append(f"real macro-F1 {summary['macro_f1']:.3f} < {BARS['macro_f1']}")
-    if summary["false_alarm_rate"] > BARS["false_alarm_max"]:
-        problems.append(f"real false alarms {summary['false_alarm_rate']:.1%} > {BARS['false_alarm_max']:.0%}")
+def score_halves(in_domain: Sequence[dict], out_of_domain: Sequence[dict],
+                 triage: Optional[TriagePolicy] = None) -> dict:
+    """The figures of each half and of the whole set, over the same intents."""
+    averaged = macro_intents(in_domain)
+    ins, outs = split(in_domain), split(out_of_domain)
+    report = {name: score(ins[name], outs[name], triage, averaged) for name in HALVES}
+    report["all"] = score(in_domain, out_of_domain, triage, averaged)
+    return report
+
+
+def failures(report: dict) -> List[str]:
+    """The floors, on the sealed half."""
+    sealed, problems = report["sealed"], []
+    if sealed["problem_kept"] < BARS["problem_kept"]:
+        problems.append(f"sealed half: problem lines kept {sealed['problem_kept']:.1%} < {BARS['problem_kept']:.0%}")
+    if sealed["macro_f1"] < BARS["macro_f1"]:
+        problems.append(f"sealed half: macro-F1 {sealed['macro_f1']:.3f} < {BARS['macro_f1']}")
+    if sealed["false_alarm_rate"] > BARS["false_alarm_max"]:
+        problems.append(f"sealed half: false alarms {sealed['false_alarm_rate']:.1%} > "
+                        f"{BARS['false_alarm_max']:.1%}")
     return problems
 
 
@@ -157,25 +239,40 @@ def write_misses(in_domain: Sequence[dict], out_of_domain: Sequence[dict], folde
     (folder / "false_alarms.json").write_text(json.dumps(alarms, ensure_ascii=False, indent=1))
 
 
-def markdown(s: dict, model: str) -> str:
+HEADLINE = (("accuracy", "accuracy", ".3f"), ("macro_f1", "macro-F1", ".3f"),
+            ("problem_kept", "problem lines kept", ".1%"),
+            ("dismissed_problems_asked", "dismissed problem lines asked", ".1%"),
+            ("problem_kept_or_asked", "kept or asked", ".1%"),
+            ("false_alarm_rate", "false alarms", ".1%"),
+            ("false_alarm_refund_rate", "of which taken as a refund (refund_issue whoever asks)", ".1%"),
+            ("out_of_domain_asked", "strangers asked", ".1%"))
+
+
+def markdown(report: dict, model: str) -> str:
+    """Both halves' figures; the details (per intent, per source, confusions) of the working half only."""
+    s = report["working"]
     lines = [f"# Real-world dev set ({model})", "",
-             f"`../shared/eval/realworld-dev/`: {s['in_domain_lines']} labelled in-domain lines, "
-             f"{s['out_of_domain_lines']} out-of-domain lines. Top intent of `/model/parse`, "
-             "`nlu_fallback` counted as out_of_scope.", "",
-             f"- accuracy: **{s['accuracy']:.3f}**",
-             f"- macro-F1 over intents with ≥ {MIN_LINES_FOR_MACRO} lines "
-             f"({', '.join(s['macro_f1_intents'])}): **{s['macro_f1']:.3f}**",
-             f"- problem lines kept (taken for some problem intent): **{s['problem_kept']:.1%}** "
-             f"of {s['problem_lines']}",
-             f"- dismissed problem lines that get the clarifying question: {s['dismissed_problems_asked']:.1%} "
-             f"(kept or asked: {s['problem_kept_or_asked']:.1%})",
-             f"- false alarms on out-of-domain lines (problem intent, confidence ≥ "
-             f"{FALSE_ALARM_CONFIDENCE}): **{s['false_alarm_rate']:.1%}**",
-             f"- out-of-domain lines that would get the clarifying question: {s['out_of_domain_asked']:.1%}",
-             "", "## Per intent", "", "| intent | precision | recall | F1 | n |", "|---|---|---|---|---|"]
+             f"`../shared/eval/realworld-dev/`, split by a fixed hash of each line (`tools/realworld.py`, `half`). "
+             "Top intent of `/model/parse`, `nlu_fallback` counted as out_of_scope. Macro-F1 over "
+             f"the intents with ≥ {MIN_LINES_FOR_MACRO} lines in the whole set "
+             f"({', '.join(s['macro_f1_intents'])}). Kept: a problem line taken for some problem intent. "
+             f"Asked: would get the clarifying question. False alarm: an out-of-domain line taken "
+             f"for a problem with confidence ≥ {FALSE_ALARM_CONFIDENCE}. The floors in `make test` "
+             "apply to the sealed half; its lines are never read.", "",
+             "| figure | working half | sealed half | whole set | floor (sealed) |", "|---|---|---|---|---|",
+             "| lines (in-domain / problems / out-of-domain) | " + " | ".join(
+                 f"{report[h]['in_domain_lines']} / {report[h]['problem_lines']} / {report[h]['out_of_domain_lines']}"
+                 for h in (*HALVES, "all")) + " | |"]
+    floors = {"problem_kept": f"≥ {BARS['problem_kept']:.0%}", "macro_f1": f"≥ {BARS['macro_f1']}",
+              "false_alarm_rate": f"≤ {BARS['false_alarm_max']:.1%}"}
+    for key, label, style in HEADLINE:
+        lines.append(f"| {label} | " + " | ".join(format(report[h][key], style) for h in (*HALVES, "all"))
+                     + f" | {floors.get(key, '')} |")
+    lines += ["", "## Working half: per intent", "", "| intent | precision | recall | F1 | n |",
+              "|---|---|---|---|---|"]
     lines += [f"| {i} | {r['precision']:.2f} | {r['recall']:.2f} | {r['f1']:.2f} | {r['support']} |"
               for i, r in s["per_intent"].items()]
-    lines += ["", "## Per source", "",
+    lines += ["", "## Working half: per source", "",
               "| source | in-domain n | accuracy | problems kept | out-of-domain n | false alarms | asked |",
               "|---|---|---|---|---|---|---|"]
     for source, c in s["per_source"].items():
@@ -185,7 +282,7 @@ def markdown(s: dict, model: str) -> str:
         alarms = f"{c['alarms'] / ood:.1%}" if ood else "–"
         asked = f"{c['asked'] / ood:.1%}" if ood else "–"
         lines.append(f"| {source} | {n or '–'} | {accuracy} | {kept} | {ood or '–'} | {alarms} | {asked} |")
-    lines += ["", "## Most frequent confusions (gold → predicted)", "", "| gold | predicted | n |",
+    lines += ["", "## Working half: most frequent confusions (gold → predicted)", "", "| gold | predicted | n |",
               "|---|---|---|"]
     lines += [f"| {c['gold']} | {c['predicted']} | {c['n']} |" for c in s["confusions"]]
     return "\n".join(lines) + "\n"
