@@ -61,7 +61,7 @@ def _variants(base: dict) -> Dict[str, list]:
         "lr_out_of_scope_weight_x2": tuned(class_weight_factors={"out_of_scope": 2.0}),
         "lr_out_of_scope_weight_x8": tuned(class_weight_factors={"out_of_scope": 8.0}),
         "lr_out_of_scope_weight_x1": tuned(class_weight_factors={}),
-        "word_1_2_grams": changed(WORD_FEATURES, min_ngram=1, max_ngram=2),
+        "words_only": changed(WORD_FEATURES, max_ngram=1),
         "char_2_5_grams": changed(CHAR_FEATURES, min_ngram=2, max_ngram=5),
         "char_1_3_grams": changed(CHAR_FEATURES, max_ngram=3),
         "char_not_wb_1_4": changed(CHAR_FEATURES, analyzer="char"),
@@ -74,6 +74,7 @@ def _variants(base: dict) -> Dict[str, list]:
 
 
 def _train(name: str, pipeline: list, nlu: Path, workdir: Path) -> tuple:
+    name = name.replace(".", "_")  # Rasa would take what follows a dot for the file's extension
     config = {"recipe": "default.v1", "language": "zh", "pipeline": pipeline}
     config_path = workdir / f"{name}.yml"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True))

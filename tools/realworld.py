@@ -27,7 +27,7 @@ MISSES = ROOT / "results" / "tmp" / "realworld"
 FALSE_ALARM_CONFIDENCE = 0.5
 MIN_LINES_FOR_MACRO = 15
 # `make test` fails below these (only when the dev set is present).
-BARS = {"problem_kept": 0.75, "macro_f1": 0.65, "false_alarm_max": 0.03}
+BARS = {"problem_kept": 0.86, "macro_f1": 0.74, "false_alarm_max": 0.03}
 
 
 HALVES = ("working", "sealed")
