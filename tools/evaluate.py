@@ -269,13 +269,14 @@ def evaluate_realworld(model: Path, out: Path) -> Optional[dict]:
     os.environ.pop("DZ_TODAY", None)
     in_domain, out_of_domain = realworld.load()
     asyncio.run(_parse_all(model, in_domain + out_of_domain))
-    report = realworld.score_halves(in_domain, out_of_domain)
+    parts = realworld.halves(in_domain, out_of_domain)
+    report = realworld.score_halves(parts)
     report["model"] = model.name
     out.mkdir(parents=True, exist_ok=True)
     (out / "realworld_report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
     (out / "realworld_report.md").write_text(realworld.markdown(report, model.name))
     # Thresholds are chosen, and misses read, on the working half only.
-    working_in, working_out = realworld.split(in_domain)["working"], realworld.split(out_of_domain)["working"]
+    working_in, working_out = parts["working"]
     (out / "triage_sweep.md").write_text(realworld.sweep_markdown(
         realworld.triage_sweep(working_in, working_out), TriagePolicy.load()))
     threshold = next(c.get("threshold") for c in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]

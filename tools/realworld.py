@@ -171,9 +171,9 @@ def fallback_sweep(in_domain: Sequence[dict], out_of_domain: Sequence[dict],
     below that trades only "asked to say it again" against a case started on a weak guess."""
     rows = []
     for threshold in FALLBACK_THRESHOLDS:
-        s = score([with_fallback(r, threshold) for r in in_domain],
-                  [with_fallback(r, threshold) for r in out_of_domain], averaged=averaged)
-        strangers_taken = sum(top_intent(with_fallback(r, threshold)) in PROBLEM_INTENTS for r in out_of_domain)
+        strangers = [with_fallback(r, threshold) for r in out_of_domain]
+        s = score([with_fallback(r, threshold) for r in in_domain], strangers, averaged=averaged)
+        strangers_taken = sum(top_intent(r) in PROBLEM_INTENTS for r in strangers)
         rows.append({"threshold": threshold, "strangers_taken": strangers_taken / len(out_of_domain),
                      **{k: s[k] for k in ("accuracy", "macro_f1", "problem_kept", "problem_kept_or_asked",
                                           "false_alarm_rate", "out_of_domain_asked")}})
@@ -205,14 +205,18 @@ def sweep_markdown(rows: Sequence[dict], chosen: TriagePolicy) -> str:
     return "\n".join(lines) + "\n"
 
 
-def score_halves(in_domain: Sequence[dict], out_of_domain: Sequence[dict],
-                 triage: Optional[TriagePolicy] = None) -> dict:
-    """The figures of each half and of the whole set, over the same intents."""
-    averaged = macro_intents(in_domain)
+def halves(in_domain: Sequence[dict], out_of_domain: Sequence[dict]) -> Dict[str, tuple]:
+    """(in-domain rows, out-of-domain rows) of each half, and of the whole set as "all"."""
     ins, outs = split(in_domain), split(out_of_domain)
-    report = {name: score(ins[name], outs[name], triage, averaged) for name in HALVES}
-    report["all"] = score(in_domain, out_of_domain, triage, averaged)
-    return report
+    parts = {name: (ins[name], outs[name]) for name in HALVES}
+    parts["all"] = (list(in_domain), list(out_of_domain))
+    return parts
+
+
+def score_halves(parts: Dict[str, tuple], triage: Optional[TriagePolicy] = None) -> dict:
+    """The figures of each part that `halves` made, averaging the same intents."""
+    averaged = macro_intents(parts["all"][0])
+    return {name: score(ins, outs, triage, averaged) for name, (ins, outs) in parts.items()}
 
 
 def failures(report: dict) -> List[str]:

@@ -39,7 +39,7 @@ def test_both_halves_average_the_intents_of_the_whole_set():
     others = [row(t, "out_of_scope", "out_of_scope") for t in texts_in("working", 20, "外")]
     others += [row(t, "out_of_scope", "out_of_scope") for t in texts_in("sealed", 20, "外")]
     strangers = [row(t, None, "out_of_scope") for t in texts_in("working", 5, "陌") + texts_in("sealed", 5, "陌")]
-    report = realworld.score_halves(fees + others, strangers)
+    report = realworld.score_halves(realworld.halves(fees + others, strangers))
     assert report["working"]["macro_f1_intents"] == report["sealed"]["macro_f1_intents"] \
         == ["fee_inquiry", "out_of_scope"]
     assert report["working"]["problem_kept"] == 1.0
@@ -51,7 +51,7 @@ def test_the_floors_read_the_sealed_half_only():
     kept = [row(t, "payment_not_arrived", "payment_not_arrived") for t in texts_in("sealed", 20, "款")]
     dropped = [row(t, "payment_not_arrived", "out_of_scope") for t in texts_in("working", 20, "款")]
     strangers = [row(t, None, "out_of_scope") for t in texts_in("working", 5, "陌") + texts_in("sealed", 5, "陌")]
-    assert realworld.failures(realworld.score_halves(kept + dropped, strangers)) == []
+    assert realworld.failures(realworld.score_halves(realworld.halves(kept + dropped, strangers))) == []
     flipped = [dict(r, predicted="out_of_scope") for r in kept]
-    problems = realworld.failures(realworld.score_halves(flipped + dropped, strangers))
+    problems = realworld.failures(realworld.score_halves(realworld.halves(flipped + dropped, strangers)))
     assert any("sealed half: problem lines kept 0.0%" in p for p in problems)
