@@ -35,6 +35,7 @@ from daozhang.records import Merchant, Settlement, Transaction
 from daozhang.resources import load_yaml
 
 log = logging.getLogger(__name__)
+_MISS = object()  # nothing in the cache (a kept 404 is JSON null)
 
 # Our values (PRODUCT.md, records.py): another value would be diagnosed as something it is not.
 _ALLOWED = {
@@ -229,21 +230,26 @@ class HttpAdapter(TransactionStatusAdapter):
         so that only answers we could read are cached. A 404 is kept too (as JSON null)."""
         key = ":".join((self.prefix, "lookup", "http", *call))
         cached = await self._cached(key)
-        body = json.loads(cached) if cached is not None else await self._fetch(path, query)
+        body = await self._fetch(path, query) if cached is _MISS else cached
         try:
             result = read(body)
         except (KeyError, TypeError, ValueError, InvalidOperation) as error:
             raise LookupUnavailable(f"unreadable answer from {path}: {error}") from error
-        if cached is None:
+        if cached is _MISS:
             await self._keep(key, json.dumps(body, ensure_ascii=False))
         return result
 
-    async def _cached(self, key: str) -> Optional[str]:
+    async def _cached(self, key: str) -> Any:
+        """The kept JSON (None: a kept 404), or _MISS when there is none or Redis cannot say."""
         try:
-            return await self.cache.get(key)
+            text = await self.cache.get(key)
         except (RedisError, OSError, asyncio.TimeoutError) as error:
             log.warning("lookup cache unavailable, asking the backend: %s", error)
-            return None
+            return _MISS
+        try:
+            return _MISS if text is None else json.loads(text)
+        except ValueError:
+            return _MISS
 
     async def _keep(self, key: str, text: str) -> None:
         try:

@@ -244,6 +244,12 @@ def test_a_failed_lookup_is_not_kept(run, acquirer, adapter):
     assert len(acquirer.hits) == 2
 
 
+def test_an_unreadable_kept_answer_is_asked_again(run, acquirer, adapter, cache):
+    run(cache.set(f"daozhang:lookup:http:merchant:{MERCHANT}", "{not json"))
+    assert run(adapter.find_merchant(MERCHANT)).name == "好再来饭馆"
+    assert len(acquirer.hits) == 1
+
+
 def test_a_redis_that_is_down_only_costs_the_cache(run, acquirer, make_adapter):
     down = wiring.redis_client("cache", port=_free_port())
     adapter = make_adapter(client=down)
