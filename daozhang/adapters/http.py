@@ -21,6 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+from urllib.parse import quote
 
 import aiohttp
 import redis.asyncio as aioredis
@@ -201,7 +202,7 @@ class HttpAdapter(TransactionStatusAdapter):
 
     async def find_merchant(self, merchant_id: str) -> Optional[Merchant]:
         return await self._look_up(
-            ("merchant", merchant_id), f"/merchants/{merchant_id}", {},
+            ("merchant", merchant_id), f"/merchants/{quote(merchant_id, safe='')}", {},
             lambda body: None if body is None else self._read(Merchant, "merchant", body))
 
     async def find_transactions(self, merchant_id, start, end, channel=None) -> List[Transaction]:
@@ -210,7 +211,7 @@ class HttpAdapter(TransactionStatusAdapter):
             query["channel"] = channel
         found = await self._look_up(
             ("transactions", merchant_id, query["from"], query["to"], channel or "all"),
-            f"/merchants/{merchant_id}/transactions", query,
+            f"/merchants/{quote(merchant_id, safe='')}/transactions", query,
             lambda body: [] if body is None else [self._read(Transaction, "transaction", item)
                                                   for item in body["transactions"]])
         return sorted(found, key=lambda t: t.time, reverse=True)
@@ -218,7 +219,7 @@ class HttpAdapter(TransactionStatusAdapter):
     async def get_settlement(self, merchant_id: str, transaction_id: str) -> Optional[Settlement]:
         return await self._look_up(
             ("settlement", merchant_id, transaction_id),
-            f"/merchants/{merchant_id}/transactions/{transaction_id}/settlement", {},
+            f"/merchants/{quote(merchant_id, safe='')}/transactions/{quote(transaction_id, safe='')}/settlement", {},
             lambda body: None if body is None else self._read(Settlement, "settlement", body))
 
     def _read(self, record: type, name: str, body: Any) -> Any:

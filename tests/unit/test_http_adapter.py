@@ -121,6 +121,11 @@ def test_a_paid_settlement_carries_its_batch(run, adapter):
     assert run(adapter.get_settlement(MERCHANT, "T0004004")) is None  # none known yet
 
 
+def test_an_id_cannot_reach_another_path_of_the_api(run, acquirer, adapter):
+    assert run(adapter.get_settlement(MERCHANT, "../../../898310000000010")) is None
+    assert acquirer.hits == [f"/status/v1/merchants/{MERCHANT}/transactions/../../../898310000000010/settlement"]
+
+
 # --- retries, timeouts, broken answers -------------------------------------------------------------
 
 def test_a_busy_backend_is_asked_again_until_it_answers(run, acquirer, adapter):
