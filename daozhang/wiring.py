@@ -26,6 +26,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
 
 from daozhang.adapters.base import TransactionStatusAdapter, with_timeout
+from daozhang.adapters.http import HttpAdapter, HttpSettings
 from daozhang.adapters.sandbox import SandboxAdapter
 from daozhang.agents import AgentStore
 from daozhang.outbox import Outbox
@@ -37,7 +38,6 @@ from daozhang.transcript import Transcript
 from daozhang.verification import Verifier
 
 KEY_PREFIX = "daozhang"
-ADAPTERS = {"sandbox": SandboxAdapter}
 DEFAULT_LOOKUP_TIMEOUT_SECONDS = 3.0
 
 
@@ -94,9 +94,19 @@ def blocking_redis(role: str, **where: Any) -> redis.Redis:
     return redis.Redis(**redis_settings(**where), **_role(role, Retry))
 
 
+def http_adapter() -> HttpAdapter:
+    """The acquirer's REST API (backends.yml `http`, DZ_HTTP_*), its answers kept a short while in
+    the `cache` role's Redis."""
+    return HttpAdapter(HttpSettings.load(), shared_redis("cache"), KEY_PREFIX)
+
+
+# What DZ_ADAPTER can name, each a callable that builds the backend.
+ADAPTERS = {"sandbox": SandboxAdapter, "http": http_adapter}
+
+
 @lru_cache(maxsize=1)
 def adapter() -> TransactionStatusAdapter:
-    """The backend `DZ_ADAPTER` names (sandbox), guarded by `DZ_LOOKUP_TIMEOUT` seconds (3)."""
+    """The backend `DZ_ADAPTER` names (sandbox, or http), guarded by `DZ_LOOKUP_TIMEOUT` seconds (3)."""
     name = os.environ.get("DZ_ADAPTER", "sandbox")
     if name not in ADAPTERS:
         raise ValueError(f"DZ_ADAPTER={name!r} is not one of {sorted(ADAPTERS)}")

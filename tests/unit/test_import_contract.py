@@ -6,10 +6,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = ROOT / "daozhang"
 PRODUCTION = ("actions", "channels", "console", "daozhang", "nlu_components", "stores", "tools")
-# What only daozhang/wiring.py may build: Redis clients, the adapter, the verifier, the ticket store.
+# What only daozhang/wiring.py may build: Redis clients, the adapters, the verifier, the ticket store.
 BUILT_BY_WIRING = {"Redis", "StrictRedis", "ConnectionPool", "from_url", "SandboxAdapter", "with_timeout",
                    "Verifier", "TicketStore", "ReminderStore", "Outbox", "Transcript", "AgentStore",
-                   "RatingOffers"}
+                   "RatingOffers", "HttpAdapter"}
 
 
 def imported_modules(path):

@@ -1,0 +1,145 @@
+"""A local stand-in for an acquirer's transaction-status API (docs/openapi/transaction-status.yaml).
+
+Serves the contract's three paths from FIXTURE on a free port, in the test's own
+event loop, and checks the bearer token (401 without it). It counts every request
+that reaches it (`hits`) and can be told to misbehave, as real backends do:
+`misbehave(*faults)` spoils the next requests, one fault each, and `always` spoils
+every request until it is set back to None. A fault is an HTTP status (401, 404,
+500, 503 …, with the contract's error body), "slow" (answers after `slow_seconds`,
+beyond any read timeout the tests set), "garbage" (a proxy's HTML page with 200),
+"truncated" (the connection drops halfway through the body) or "empty" (a JSON
+object without any of the contract's fields).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import date, datetime
+from typing import Any, Dict, List, Optional, Union
+
+from aiohttp import web
+
+from daozhang.clock import SHANGHAI
+
+TOKEN = "test-token"
+MERCHANT = "898310000000004"
+
+FIXTURE: Dict[str, Any] = {
+    "merchants": {
+        MERCHANT: {
+            "merchant_id": MERCHANT, "name": "好再来饭馆", "status": "active",
+            "settlement_card": {"bank": "招商银行", "last4": "7720"}, "registered_phone": "13800130004"},
+        "898310000000010": {
+            "merchant_id": "898310000000010", "name": "新开张水果店", "status": "not_activated",
+            "missing_steps": ["实名认证"], "registered_phone": "13800130010"},
+    },
+    "transactions": {
+        MERCHANT: [
+            {"transaction_id": "T0004001", "merchant_id": MERCHANT, "trade_time": "2026-11-20T11:42:00+08:00",
+             "amount": "500.00", "channel": "card", "status": "success", "reference_no": "532611420401",
+             "terminal_id": "XN100004"},
+            {"transaction_id": "T0004002", "merchant_id": MERCHANT, "trade_time": "2026-11-20T04:15:00Z",
+             "amount": "800.00", "channel": "card", "status": "success", "reference_no": "532612150402",
+             "terminal_id": "XN100004"},
+            {"transaction_id": "T0004004", "merchant_id": MERCHANT, "trade_time": "2026-11-19T20:05:00+08:00",
+             "amount": "99.00", "channel": "alipay", "status": "refunded",
+             "refund_time": "2026-11-20T09:00:00+08:00"},
+        ],
+        "898310000000010": [],
+    },
+    "settlements": {
+        "T0004001": {"status": "paid", "card_last4": "7720", "batch": {
+            "batch_id": "B0004001", "paid_date": "2026-11-21", "gross": "1300.00", "fee": "7.80",
+            "net": "1292.20", "count": 2, "payer_name": "银联商务结算款",
+            "transaction_ids": ["T0004001", "T0004002"]}},
+    },
+}
+
+Fault = Union[int, str]
+
+
+class FakeAcquirer:
+    def __init__(self, fixture: Optional[Dict[str, Any]] = None, slow_seconds: float = 2.0) -> None:
+        self.fixture = fixture or FIXTURE
+        self.slow_seconds = slow_seconds
+        self.hits: List[str] = []  # the path of every request that reached the server, in order
+        self.always: Optional[Fault] = None
+        self._next: List[Fault] = []
+        self._stopping = asyncio.Event()
+        self._runner: Optional[web.AppRunner] = None
+        self.url = ""
+
+    def misbehave(self, *faults: Fault) -> None:
+        self._next.extend(faults)
+
+    async def start(self) -> "FakeAcquirer":
+        app = web.Application()
+        app.router.add_get("/status/v1/merchants/{merchant_id}", self._merchant)
+        app.router.add_get("/status/v1/merchants/{merchant_id}/transactions", self._transactions)
+        app.router.add_get("/status/v1/merchants/{merchant_id}/transactions/{transaction_id}/settlement",
+                           self._settlement)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}/status/v1"
+        return self
+
+    async def stop(self) -> None:
+        self._stopping.set()  # slow answers still waiting end now
+        await self._runner.cleanup()
+
+    async def _answer(self, request: web.Request, found: Any) -> web.StreamResponse:
+        """`found` (None: 404) as the contract says, unless a fault spoils it."""
+        self.hits.append(request.path)
+        fault = self._next.pop(0) if self._next else self.always
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            fault = 401
+        if fault == "slow":
+            try:
+                await asyncio.wait_for(self._stopping.wait(), self.slow_seconds)
+            except asyncio.TimeoutError:
+                pass
+            fault = None
+        if found is None and fault is None:
+            fault = 404
+        if isinstance(fault, int):
+            return web.json_response({"code": str(fault), "message": "not found" if fault == 404 else "fault"},
+                                     status=fault)
+        if fault == "garbage":
+            return web.Response(text="<html><body>502 Bad Gateway</body></html>", content_type="application/json")
+        if fault == "empty":
+            return web.json_response({})
+        body = json.dumps(found, ensure_ascii=False).encode("utf-8")
+        if fault == "truncated":
+            response = web.StreamResponse(headers={"Content-Type": "application/json"})
+            response.content_length = len(body)
+            await response.prepare(request)
+            await response.write(body[: len(body) // 2])
+            request.transport.close()
+            return response
+        return web.json_response(body=body)
+
+    async def _merchant(self, request: web.Request) -> web.StreamResponse:
+        return await self._answer(request, self.fixture["merchants"].get(request.match_info["merchant_id"]))
+
+    async def _transactions(self, request: web.Request) -> web.StreamResponse:
+        listed = self.fixture["transactions"].get(request.match_info["merchant_id"])
+        if listed is None:
+            return await self._answer(request, None)
+        start, end = (date.fromisoformat(request.query[name]) for name in ("from", "to"))
+        channel = request.query.get("channel")
+        chosen = [t for t in listed if start <= _trade_day(t) <= end and channel in (None, t["channel"])]
+        return await self._answer(request, {"transactions": chosen})
+
+    async def _settlement(self, request: web.Request) -> web.StreamResponse:
+        merchant_id, transaction_id = request.match_info["merchant_id"], request.match_info["transaction_id"]
+        mine = {t["transaction_id"] for t in self.fixture["transactions"].get(merchant_id, [])}
+        found = self.fixture["settlements"].get(transaction_id) if transaction_id in mine else None
+        return await self._answer(request, found)
+
+
+def _trade_day(transaction: Dict[str, Any]) -> date:
+    """The transaction's day in Asia/Shanghai, whatever offset its time was written with."""
+    return datetime.fromisoformat(transaction["trade_time"].replace("Z", "+00:00")).astimezone(SHANGHAI).date()
