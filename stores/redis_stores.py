@@ -19,6 +19,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from daozhang.masking import mask_values
 from daozhang.wiring import redis_settings
+from stores.ticket_locks import AtomicTicketLocks
 
 
 class MaskingRedisTrackerStore(RedisTrackerStore):
@@ -35,8 +36,8 @@ class MaskingRedisTrackerStore(RedisTrackerStore):
         return json.dumps(mask_values(tracker.as_dialogue().as_dict()))
 
 
-class EnvRedisLockStore(RedisLockStore):
-    """RedisLockStore from the environment."""
+class EnvRedisLockStore(AtomicTicketLocks, RedisLockStore):
+    """RedisLockStore from the environment, its lock changes atomic (several Rasa servers)."""
 
     def __init__(self, endpoint_config: EndpointConfig) -> None:
         kwargs = endpoint_config.kwargs
