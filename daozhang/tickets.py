@@ -21,6 +21,7 @@ from daozhang.clock import now_in_shanghai
 from daozhang.diagnosis import channel_label
 from daozhang.lexicon import listens_for
 from daozhang.masking import mask_text
+from daozhang.replicated import transaction
 from daozhang.resources import load_yaml, wording
 from daozhang.text.normalise import normalise_text
 
@@ -182,11 +183,28 @@ def _stored(ticket: Ticket) -> str:
 
 
 class TicketStore:
-    """Tickets in Redis, with an atomic per-day sequence for their ids (async: see daozhang.wiring)."""
+    """Tickets in Redis, with an atomic per-day sequence for their ids (async: see daozhang.wiring).
 
-    def __init__(self, client: aioredis.Redis, prefix: str = "daozhang") -> None:
+    `replica_wait_ms` (Sentinels): every transaction returns once a replica has it
+    (daozhang.replicated), so a ticket id the merchant was told, and the sequence it came from,
+    outlive a failover."""
+
+    def __init__(self, client: aioredis.Redis, prefix: str = "daozhang",
+                 replica_wait_ms: Optional[int] = None) -> None:
         self.redis = client
         self.prefix = prefix
+        self.replica_wait_ms = replica_wait_ms
+
+    def _transaction(self):
+        return transaction(self.redis, self.replica_wait_ms)
+
+    async def _push(self, key: str, value: str) -> None:
+        """LPUSH, replicated like the transactions when Sentinels are configured."""
+        if self.replica_wait_ms is None:
+            await self.redis.lpush(key, value)
+            return
+        async with self._transaction() as pipe:
+            await pipe.lpush(key, value).execute()
 
     def _key(self, *parts: str) -> str:
         return ":".join((self.prefix, *parts))
@@ -194,7 +212,7 @@ class TicketStore:
     async def _next_id(self, now: datetime) -> str:
         day = now.strftime("%Y%m%d")
         key = self._key("ticket_seq", day)
-        async with self.redis.pipeline(transaction=True) as pipe:
+        async with self._transaction() as pipe:
             sequence, _ = await pipe.incr(key).expire(key, 3 * 24 * 3600).execute()
         return f"HO{day}-{sequence:04d}"
 
@@ -217,7 +235,7 @@ class TicketStore:
             verification=verification)
         ticket.summary = summarise(ticket)
         # One transaction: the ticket and its indexes reach the log (and the disk) together.
-        async with self.redis.pipeline(transaction=True) as pipe:
+        async with self._transaction() as pipe:
             pipe.set(self._key("ticket", ticket.ticket_id), _stored(ticket))
             pipe.zadd(self._key("tickets"), {ticket.ticket_id: now.timestamp()})
             pipe.lpush(self._key("tickets", "sender", sender_id), ticket.ticket_id)
@@ -257,7 +275,7 @@ class TicketStore:
         """Reads, changes and writes the ticket as one step: a change made by another process in
         between (two agents claiming at once) makes this one start again on the new ticket."""
         key = self._key("ticket", ticket_id.upper())
-        async with self.redis.pipeline(transaction=True) as pipe:
+        async with self._transaction() as pipe:
             while True:
                 try:
                     await pipe.watch(key)
@@ -291,7 +309,7 @@ class TicketStore:
             ticket.summary = summarise(ticket)
         ticket = await self._update(ticket_id, change)
         if merchant_id:
-            await self.redis.lpush(self._key("tickets", "merchant", merchant_id), ticket.ticket_id)
+            await self._push(self._key("tickets", "merchant", merchant_id), ticket.ticket_id)
         return ticket
 
     async def claim(self, ticket_id: str, agent: str, agent_name: Optional[str] = None,
@@ -360,7 +378,7 @@ class TicketStore:
 
     async def news_again(self, ticket_id: str) -> None:
         """A resolution taken but not told (Redis failed in between): first in line again."""
-        await self.redis.lpush(self._key("news"), ticket_id)
+        await self._push(self._key("news"), ticket_id)
 
 
 def _may_change(ticket: Ticket, agent: str, supervisor: bool) -> None:

@@ -9,21 +9,27 @@ one key prefix.
 The rule for Redis: async code awaits the async clients made here, never a
 blocking call on the event loop. The core's stores are async for that reason;
 the command-line tools run them with `asyncio.run`. The only blocking clients
-are those `blocking_redis` makes for tools that time Rasa's own (blocking) stores.
+are those `blocking_redis` makes for Rasa's own (blocking) stores and the tools that time them.
+
+With REDIS_SENTINELS set, every client here is the master of REDIS_SENTINEL_MASTER as the
+Sentinels name it (redis-py's Sentinel), so losing the master costs a failover, not the service;
+see `replica_wait_ms` for what a failover may still lose.
 """
 from __future__ import annotations
 
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import redis
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry as AsyncRetry
-from redis.backoff import NoBackoff
+from redis.asyncio.sentinel import Sentinel as AsyncSentinel
+from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
+from redis.sentinel import Sentinel
 
 from daozhang.adapters.base import TransactionStatusAdapter, with_timeout
 from daozhang.adapters.http import HttpAdapter, HttpSettings
@@ -39,6 +45,10 @@ from daozhang.verification import Verifier
 
 KEY_PREFIX = "daozhang"
 DEFAULT_LOOKUP_TIMEOUT_SECONDS = 3.0
+DEFAULT_SENTINEL_MASTER = "mymaster"
+# A Sentinel is asked where the master is before every new connection: a Sentinel that does
+# not answer within this is skipped for the next one.
+SENTINEL_TIMEOUT_SECONDS = 0.5
 
 
 def redis_key(*parts: str) -> str:
@@ -57,6 +67,23 @@ def redis_settings(host: Optional[str] = None, port: Any = None, db: Any = None)
     }
 
 
+def sentinels() -> List[Tuple[str, int]]:
+    """The Sentinels of REDIS_SENTINELS ("host:port,host:port"); none: the one Redis of REDIS_HOST."""
+    found = []
+    for address in os.environ.get("REDIS_SENTINELS", "").split(","):
+        if address.strip():
+            host, _, port = address.strip().rpartition(":")
+            found.append((host, int(port)))
+    return found
+
+
+def replica_wait_ms() -> Optional[int]:
+    """With Sentinels, how long a write that matters (a ticket, a turn) waits for a replica to have
+    it (`WAIT 1 <ms>`, `replica_wait_ms` in limits.yml): replication is asynchronous, and a write
+    only the old master had is gone once a replica is promoted. None without Sentinels."""
+    return int(load_yaml("limits.yml")["replica_wait_ms"]) if sentinels() else None
+
+
 def events_url() -> str:
     """Where Rasa's event broker keeps every event (stores/event_broker.py) and the console reads
     them: `DZ_EVENTS_URL` (an SQLAlchemy URL, PostgreSQL in production), else the SQLite file
@@ -67,19 +94,39 @@ def events_url() -> str:
     return f"sqlite:///{path if path.is_absolute() else Path(__file__).resolve().parent.parent / path}"
 
 
-def _role(role: str, retry: type) -> Dict[str, Any]:
+def _role(role: str, retry: type, failover: bool = False) -> Dict[str, Any]:
     """The client settings of `role`: its timeouts, text or bytes, and one more try on a
-    connection Redis closed (a restarted server), as the blocking client does by itself."""
+    connection Redis closed (a restarted server), as the blocking client does by itself.
+    Through Sentinels (`failover`), two more tries 0.25 s and 0.5 s apart, each connection
+    again (and twice) asking where the master is: a failover that is over within a second or two
+    is not noticed, a longer one fails the call in about three seconds (never a hang)."""
     found = load_yaml("limits.yml")["redis_clients"][role]
     seconds = float(found["timeout_seconds"])
+    again = retry(ExponentialBackoff(cap=0.5, base=0.125), 2) if failover else retry(NoBackoff(), 1)
     return {"socket_timeout": seconds, "socket_connect_timeout": seconds,
             "decode_responses": bool(found.get("text", True)),
-            "retry": retry(NoBackoff(), 1), "retry_on_error": [RedisConnectionError]}
+            "retry": again, "retry_on_error": [RedisConnectionError]}
+
+
+def _master(sentinel: type, retry: type, role: str, where: Dict[str, Any]) -> Any:
+    """The client of `role` for the master the Sentinels name, with REDIS_DB and REDIS_PASSWORD."""
+    settings = redis_settings(**where)
+    asking = {"socket_timeout": SENTINEL_TIMEOUT_SECONDS, "socket_connect_timeout": SENTINEL_TIMEOUT_SECONDS}
+    return sentinel(sentinels(), sentinel_kwargs=asking).master_for(
+        os.environ.get("REDIS_SENTINEL_MASTER") or DEFAULT_SENTINEL_MASTER,
+        db=settings["db"], password=settings["password"], **_role(role, retry, failover=True))
+
+
+def _through_sentinels(where: Dict[str, Any]) -> bool:
+    """Sentinels decide where Redis is, unless the caller names a host (a tool's or test's own Redis)."""
+    return bool(sentinels()) and not where.get("host")
 
 
 def redis_client(role: str, **where: Any) -> aioredis.Redis:
     """A new async client for `role` (a row of `redis_clients`), at `where` or the environment's Redis.
     Its connections are made on first use, inside the event loop that uses it."""
+    if _through_sentinels(where):
+        return _master(AsyncSentinel, AsyncRetry, role, where)
     return aioredis.Redis(**redis_settings(**where), **_role(role, AsyncRetry))
 
 
@@ -90,7 +137,9 @@ def shared_redis(role: str) -> aioredis.Redis:
 
 
 def blocking_redis(role: str, **where: Any) -> redis.Redis:
-    """A blocking client, for tools that run outside any event loop."""
+    """A blocking client, for Rasa's stores and tools that run outside any event loop."""
+    if _through_sentinels(where):
+        return _master(Sentinel, Retry, role, where)
     return redis.Redis(**redis_settings(**where), **_role(role, Retry))
 
 
@@ -121,20 +170,20 @@ def verifier() -> Verifier:
 
 def ticket_store(role: str = "state", prefix: str = KEY_PREFIX, **where: Any) -> TicketStore:
     """A ticket store with a client of its own (the command line, the bench's own Redis)."""
-    return TicketStore(redis_client(role, **where), prefix)
+    return TicketStore(redis_client(role, **where), prefix, replica_wait_ms() if _through_sentinels(where) else None)
 
 
 @lru_cache(maxsize=1)
 def tickets() -> TicketStore:
     """The process's ticket store."""
-    return TicketStore(shared_redis("state"), KEY_PREFIX)
+    return TicketStore(shared_redis("state"), KEY_PREFIX, replica_wait_ms())
 
 
 @lru_cache(maxsize=1)
 def ticket_news() -> TicketStore:
     """The ticket store that waits for resolutions to tell (a client of its own, whose timeout
     outlasts the wait)."""
-    return TicketStore(shared_redis("news"), KEY_PREFIX)
+    return TicketStore(shared_redis("news"), KEY_PREFIX, replica_wait_ms())
 
 
 @lru_cache(maxsize=1)

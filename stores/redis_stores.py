@@ -5,6 +5,10 @@ connection comes from here: REDIS_HOST (localhost), REDIS_PORT (6379),
 REDIS_DB (0), REDIS_PASSWORD (none). The tracker store also masks card
 numbers, passwords and SMS codes in everything it writes, whatever channel
 the conversation came from.
+
+Rasa's stores take one host. With REDIS_SENTINELS set, their client (`self.red`) is replaced by
+the one daozhang.wiring makes for the master the Sentinels name, and a saved turn is
+acknowledged only once a replica has it (daozhang.replicated).
 """
 from __future__ import annotations
 
@@ -18,7 +22,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from daozhang.masking import mask_values
-from daozhang.wiring import redis_settings
+from daozhang.replicated import transaction
+from daozhang.wiring import blocking_redis, redis_settings, replica_wait_ms, sentinels
 from stores.ticket_locks import AtomicTicketLocks
 
 
@@ -30,16 +35,36 @@ class MaskingRedisTrackerStore(RedisTrackerStore):
         settings = redis_settings(host, port, db)
         kwargs.pop("password", None)
         super().__init__(domain, key_prefix=key_prefix, **settings, **kwargs)
+        self.replica_wait_ms = None
+        if sentinels():
+            self.red = blocking_redis("state", db=settings["db"])
+            self.replica_wait_ms = replica_wait_ms()
 
     @staticmethod
     def serialise_tracker(tracker: DialogueStateTracker) -> Text:
         return json.dumps(mask_values(tracker.as_dialogue().as_dict()))
 
+    async def save(self, tracker: DialogueStateTracker, timeout: Optional[float] = None) -> None:
+        """Rasa's save; through Sentinels its write returns once a replica has the turn."""
+        if self.replica_wait_ms is None:
+            return await super().save(tracker, timeout)
+        await self.stream_events(tracker)
+        key = self.key_prefix + tracker.sender_id
+        stored = self.red.get(key)
+        if stored is not None:
+            tracker = self._merge_trackers(self.deserialise_tracker(tracker.sender_id, stored), tracker)
+        with transaction(self.red, self.replica_wait_ms) as pipe:
+            pipe.set(key, self.serialise_tracker(tracker), ex=timeout or self.record_exp).execute()
+
 
 class EnvRedisLockStore(AtomicTicketLocks, RedisLockStore):
-    """RedisLockStore from the environment, its lock changes atomic (several Rasa servers)."""
+    """RedisLockStore from the environment, its lock changes atomic (several Rasa servers). Locks
+    are not waited for: a lock lost in a failover lets at most one message be handled beside
+    another of the same conversation."""
 
     def __init__(self, endpoint_config: EndpointConfig) -> None:
         kwargs = endpoint_config.kwargs
         settings = redis_settings(endpoint_config.url, kwargs.get("port"), kwargs.get("db"))
         super().__init__(key_prefix=kwargs.get("key_prefix", "daozhanglock"), **settings)
+        if sentinels():
+            self.red = blocking_redis("state", db=settings["db"])
