@@ -121,13 +121,18 @@ class SentinelCluster:
         raise AssertionError("no Sentinel names a master")
 
     def wait_for_replicas(self, port: int, count: int, seconds: float = 20.0) -> None:
-        """Until the Redis on `port` is a master with `count` replicas in sync."""
+        """Until the Redis on `port` is a master with `count` replicas in sync that confirm a write
+        (a replica is "online" a moment before its first acknowledgement comes back)."""
         def synced() -> bool:
-            info = self.client(port).info("replication")
+            client = self.client(port)
+            info = client.info("replication")
             online = [key for key in info if key.startswith("slave") and isinstance(info[key], dict)
                       and info[key].get("state") == "online"]
-            return info["role"] == "master" and len(online) >= count
-        _until(f"{port} a master with {count} replicas online", synced, seconds)
+            if info["role"] != "master" or len(online) < count:
+                return False
+            client.set("sentinel-cluster:probe", "1")
+            return client.execute_command("WAIT", count, 1000) >= count
+        _until(f"{port} a master with {count} replicas confirming writes", synced, seconds)
 
     def kill(self, port: int) -> None:
         """kill -9 the Redis on `port`, and wait until it is gone."""
