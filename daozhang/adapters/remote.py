@@ -180,3 +180,12 @@ def json_body(status: int, body: bytes) -> Any:
         return json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise Unreadable(f"HTTP {status} with a body that is no JSON: {error}") from error
+
+
+def key_text(path: str, what: str) -> str:
+    """A key's PEM text from the file configuration names (keys are never in the repository)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except OSError as error:
+        raise ValueError(f"cannot read the {what} at {path!r}: {error}") from error
