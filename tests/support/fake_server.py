@@ -44,7 +44,8 @@ class FakeServer:
         return self
 
     async def stop(self) -> None:
-        self._stopping.set()  # slow answers still waiting end now
+        self._stopping.set()  # slow answers still waiting end now,
+        await asyncio.sleep(0.05)  # and finish before the server goes (no task left pending)
         await self._runner.cleanup()
 
     async def fault(self, request: web.Request) -> Optional[Fault]:
