@@ -54,8 +54,8 @@ class FakeAlipay(FakeServer):
         return await super().start("/gateway.do")
 
     async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        form = dict(await request.post())  # read before a slow answer, as a server does
         fault = await self.fault(request)
-        form = dict(await request.post())
         if isinstance(fault, int):
             return web.Response(text="<html>proxy error</html>", status=fault, content_type="text/html")
         if fault == "garbage":

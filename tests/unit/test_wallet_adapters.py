@@ -14,9 +14,9 @@ from daozhang.adapters.alipay import AlipayOrders, AlipaySettings
 from daozhang.adapters.base import LookupUnavailable
 from daozhang.adapters.wechatpay import WechatPayOrders, WechatPaySettings
 from daozhang.clock import SHANGHAI
+from tests.support.backend_settings import alipay_settings, qr_sale, wechatpay_settings, wrong_keys
 from tests.support.fake_alipay import FakeAlipay
 from tests.support.fake_wechatpay import FakeWechatPay
-from tests.support.wallets import alipay_settings, qr_sale, wechatpay_settings, wrong_keys
 
 CACHE_DB = 10  # a database of the test Redis of this file's own: emptied before each test
 WALLETS = {  # name: (fake, settings, adapter, channel)

@@ -1,4 +1,4 @@
-"""Wallet adapters pointed at the wallet fakes, with throwaway keys and test-short patience."""
+"""Settings of the remote backends pointed at the fakes, with throwaway keys and test-short patience."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -9,32 +9,42 @@ from pathlib import Path
 from wechatpayv3.utils import load_private_key
 
 from daozhang.adapters.alipay import AlipaySettings
+from daozhang.adapters.http import HttpSettings
 from daozhang.adapters.wechatpay import WechatPaySettings
 from daozhang.clock import SHANGHAI
 from daozhang.records import Transaction
-from tests.support import fake_alipay, fake_wechatpay, keys
+from tests.support import fake_acquirer, fake_alipay, fake_wechatpay, keys
 
 # Short enough for tests: a read timeout well under the fakes' slow answers (2 s).
 FAST = dict(read_seconds=0.3, connect_seconds=0.3, attempts=3, backoff_seconds=0.01, backoff_max_seconds=0.02,
             breaker_threshold=3, breaker_ttl_seconds=0.5)
 
 
-def wechatpay_settings(url: str, folder: Path, **changes) -> WechatPaySettings:
-    """The shipped settings at the fake, with the fake's ids and throwaway keys written to `folder`."""
-    shipped = WechatPaySettings.load({
-        "DZ_WECHATPAY_BASE_URL": url, "DZ_WECHATPAY_SP_MCHID": fake_wechatpay.SP_MCHID,
-        "DZ_WECHATPAY_CERT_SERIAL_NO": fake_wechatpay.CERT_SERIAL,
+def http_settings(url: str, **changes) -> HttpSettings:
+    """The shipped settings at the fake acquirer, with timeouts and waits short enough for tests."""
+    shipped = HttpSettings.load({"DZ_HTTP_BASE_URL": url, "DZ_HTTP_TOKEN": fake_acquirer.TOKEN})
+    return replace(shipped, **{**FAST, **changes})
+
+
+def wallet_environment(folder: Path) -> dict:
+    """The DZ_WECHATPAY_* and DZ_ALIPAY_* variables of the fakes' ids, with throwaway keys written to `folder`."""
+    return {
+        "DZ_WECHATPAY_SP_MCHID": fake_wechatpay.SP_MCHID, "DZ_WECHATPAY_CERT_SERIAL_NO": fake_wechatpay.CERT_SERIAL,
         "DZ_WECHATPAY_PRIVATE_KEY_FILE": keys.written(folder, fake_wechatpay.MERCHANT_KEY, private=True),
         "DZ_WECHATPAY_PUBLIC_KEY_ID": fake_wechatpay.PUBLIC_KEY_ID,
-        "DZ_WECHATPAY_PUBLIC_KEY_FILE": keys.written(folder, fake_wechatpay.PLATFORM_KEY, private=False)})
+        "DZ_WECHATPAY_PUBLIC_KEY_FILE": keys.written(folder, fake_wechatpay.PLATFORM_KEY, private=False),
+        "DZ_ALIPAY_APP_ID": fake_alipay.APP_ID,
+        "DZ_ALIPAY_PRIVATE_KEY_FILE": keys.written(folder, fake_alipay.APP_KEY, private=True),
+        "DZ_ALIPAY_PUBLIC_KEY_FILE": keys.written(folder, fake_alipay.ALIPAY_KEY, private=False)}
+
+
+def wechatpay_settings(url: str, folder: Path, **changes) -> WechatPaySettings:
+    shipped = WechatPaySettings.load({**wallet_environment(folder), "DZ_WECHATPAY_BASE_URL": url})
     return replace(shipped, **{**FAST, **changes})
 
 
 def alipay_settings(url: str, folder: Path, **changes) -> AlipaySettings:
-    shipped = AlipaySettings.load({
-        "DZ_ALIPAY_GATEWAY": url, "DZ_ALIPAY_APP_ID": fake_alipay.APP_ID,
-        "DZ_ALIPAY_PRIVATE_KEY_FILE": keys.written(folder, fake_alipay.APP_KEY, private=True),
-        "DZ_ALIPAY_PUBLIC_KEY_FILE": keys.written(folder, fake_alipay.ALIPAY_KEY, private=False)})
+    shipped = AlipaySettings.load({**wallet_environment(folder), "DZ_ALIPAY_GATEWAY": url})
     return replace(shipped, **{**FAST, **changes})
 
 
