@@ -19,7 +19,17 @@ from alipay import AliPay
 from alipay.exceptions import AliPayException, AliPayValidationError
 
 from daozhang.adapters.base import LookupUnavailable, WalletOrders
-from daozhang.adapters.remote import Patience, Refused, Remote, Transient, Unreadable, amount, key_text, shanghai_time
+from daozhang.adapters.remote import (
+    Patience,
+    Refused,
+    Remote,
+    Transient,
+    Unreadable,
+    amount,
+    configured,
+    key_text,
+    shanghai_time,
+)
 from daozhang.records import Transaction, WalletOrder
 from daozhang.resources import load_yaml
 
@@ -43,10 +53,7 @@ class AlipaySettings(Patience):
         found = load_yaml("backends.yml")["alipay"]
 
         def setting(name: str) -> str:
-            value = environ.get(f"DZ_ALIPAY_{name.upper()}") or found.get(name) or ""
-            if not value:
-                raise ValueError(f"DZ_ADAPTER=alipay needs DZ_ALIPAY_{name.upper()} (or alipay.{name} in backends.yml)")
-            return str(value)
+            return configured(found, environ, "alipay", name)
 
         return cls(gateway=setting("gateway"), app_id=setting("app_id"),
                    app_private_key=key_text(setting("private_key_file"), "Alipay app private key"),

@@ -189,3 +189,12 @@ def key_text(path: str, what: str) -> str:
             return handle.read()
     except OSError as error:
         raise ValueError(f"cannot read the {what} at {path!r}: {error}") from error
+
+
+def configured(found: Mapping[str, Any], environ: Mapping[str, str], backend: str, name: str) -> str:
+    """Setting `name` of `backend`: DZ_<BACKEND>_<NAME>, else backends.yml's; refused when neither has it."""
+    variable = f"DZ_{backend.upper()}_{name.upper()}"
+    value = environ.get(variable) or found.get(name) or ""
+    if not value:
+        raise ValueError(f"DZ_ADAPTER={backend} needs {variable} (or {backend}.{name} in backends.yml)")
+    return str(value)

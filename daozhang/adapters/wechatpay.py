@@ -28,6 +28,7 @@ from daozhang.adapters.remote import (
     Remote,
     Transient,
     Unreadable,
+    configured,
     json_body,
     key_text,
     shanghai_time,
@@ -57,11 +58,7 @@ class WechatPaySettings(Patience):
         found = load_yaml("backends.yml")["wechatpay"]
 
         def setting(name: str) -> str:
-            value = environ.get(f"DZ_WECHATPAY_{name.upper()}") or found.get(name) or ""
-            if not value:
-                raise ValueError(f"DZ_ADAPTER=wechatpay needs DZ_WECHATPAY_{name.upper()} "
-                                 f"(or wechatpay.{name} in backends.yml)")
-            return str(value)
+            return configured(found, environ, "wechatpay", name)
 
         return cls(
             base_url=setting("base_url").rstrip("/"), sp_mchid=setting("sp_mchid"),

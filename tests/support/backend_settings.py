@@ -1,6 +1,7 @@
 """Settings of the remote backends pointed at the fakes, with throwaway keys and test-short patience."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from wechatpayv3.utils import load_private_key
 
+from daozhang import wiring
 from daozhang.adapters.alipay import AlipaySettings
 from daozhang.adapters.http import HttpSettings
 from daozhang.adapters.wechatpay import WechatPaySettings
@@ -62,3 +64,12 @@ def qr_sale(channel: str, order_id: str, status: str = "notpay", amount: str = "
         transaction_id, merchant_id, datetime(2026, 11, 20, 10, 5, tzinfo=SHANGHAI), Decimal(amount), channel,
         status, wallet_order_id=order_id,
         wallet_sub_merchant_id=fake_wechatpay.SUB_MCHID if channel == "wechat" else None)
+
+
+@contextmanager
+def lookup_cache(run, db: int):
+    """A `cache` client on database `db` of the test Redis (one of a test file's own), emptied first."""
+    client = wiring.redis_client("cache", db=db)
+    run(client.flushdb())
+    yield client
+    run(client.connection_pool.disconnect())

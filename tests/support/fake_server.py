@@ -9,7 +9,8 @@ the body), or one a fake knows of its own.
 from __future__ import annotations
 
 import asyncio
-from typing import List, Mapping, Optional, Union
+from contextlib import contextmanager
+from typing import Callable, List, Mapping, Optional, Union
 
 from aiohttp import web
 
@@ -74,3 +75,15 @@ async def truncated(request: web.Request, body: bytes, headers: Mapping[str, str
     await response.write(body[: len(body) // 2])
     request.transport.close()
     return response
+
+
+@contextmanager
+def served(run: Callable, *servers: FakeServer):
+    """The servers started in the test's loop (`run`), and stopped after."""
+    for server in servers:
+        run(server.start())
+    try:
+        yield servers
+    finally:
+        for server in servers:
+            run(server.stop())

@@ -15,9 +15,16 @@ from daozhang.adapters.sandbox import SandboxAdapter
 from daozhang.adapters.wechatpay import WechatPayOrders
 from daozhang.diagnosis import explain
 from daozhang.investigation import DIAGNOSED, UNKNOWN_MERCHANT, investigate
-from tests.support.backend_settings import alipay_settings, http_settings, wallet_environment, wechatpay_settings
+from tests.support.backend_settings import (
+    alipay_settings,
+    http_settings,
+    lookup_cache,
+    wallet_environment,
+    wechatpay_settings,
+)
 from tests.support.fake_acquirer import FIXTURE, FakeAcquirer
 from tests.support.fake_alipay import FakeAlipay
+from tests.support.fake_server import served
 from tests.support.fake_wechatpay import SUB_MCHID, FakeWechatPay
 
 CACHE_DB = 11  # a database of the test Redis of this file's own: emptied before each test
@@ -49,19 +56,14 @@ def _acquirer_fixture():
 @pytest.fixture
 def fakes(run):
     servers = {"http": FakeAcquirer(_acquirer_fixture()), "wechatpay": FakeWechatPay(), "alipay": FakeAlipay()}
-    for server in servers.values():
-        run(server.start())
-    yield servers
-    for server in servers.values():
-        run(server.stop())
+    with served(run, *servers.values()):
+        yield servers
 
 
 @pytest.fixture
 def cache(run):
-    client = wiring.redis_client("cache", db=CACHE_DB)
-    run(client.flushdb())
-    yield client
-    run(client.connection_pool.disconnect())
+    with lookup_cache(run, CACHE_DB) as client:
+        yield client
 
 
 @pytest.fixture

@@ -17,8 +17,9 @@ from daozhang import wiring
 from daozhang.adapters.base import LookupUnavailable
 from daozhang.adapters.http import HttpAdapter, HttpSettings
 from daozhang.clock import SHANGHAI
-from tests.support.backend_settings import http_settings
+from tests.support.backend_settings import http_settings, lookup_cache
 from tests.support.fake_acquirer import FIXTURE, MERCHANT, TOKEN, FakeAcquirer
+from tests.support.fake_server import served
 
 CONTRACT = Path(__file__).resolve().parents[2] / "docs" / "openapi" / "transaction-status.yaml"
 NOT_ACTIVATED = "898310000000010"
@@ -35,17 +36,14 @@ def _free_port() -> int:
 
 @pytest.fixture
 def acquirer(run):
-    fake = run(FakeAcquirer().start())
-    yield fake
-    run(fake.stop())
+    with served(run, FakeAcquirer()) as (fake,):
+        yield fake
 
 
 @pytest.fixture
 def cache(run):
-    client = wiring.redis_client("cache", db=CACHE_DB)
-    run(client.flushdb())
-    yield client
-    run(client.connection_pool.disconnect())
+    with lookup_cache(run, CACHE_DB) as client:
+        yield client
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ from daozhang.adapters.alipay import AlipayOrders, AlipaySettings
 from daozhang.adapters.base import LookupUnavailable
 from daozhang.adapters.wechatpay import WechatPayOrders, WechatPaySettings
 from daozhang.clock import SHANGHAI
-from tests.support.backend_settings import alipay_settings, qr_sale, wechatpay_settings, wrong_keys
+from tests.support.backend_settings import alipay_settings, lookup_cache, qr_sale, wechatpay_settings, wrong_keys
 from tests.support.fake_alipay import FakeAlipay
+from tests.support.fake_server import served
 from tests.support.fake_wechatpay import FakeWechatPay
 
 CACHE_DB = 10  # a database of the test Redis of this file's own: emptied before each test
@@ -47,17 +48,14 @@ def wallet(request):
 
 @pytest.fixture
 def fake(run, wallet):
-    server = run(WALLETS[wallet][0]().start())
-    yield server
-    run(server.stop())
+    with served(run, WALLETS[wallet][0]()) as (server,):
+        yield server
 
 
 @pytest.fixture
 def cache(run):
-    client = wiring.redis_client("cache", db=CACHE_DB)
-    run(client.flushdb())
-    yield client
-    run(client.connection_pool.disconnect())
+    with lookup_cache(run, CACHE_DB) as client:
+        yield client
 
 
 @pytest.fixture
