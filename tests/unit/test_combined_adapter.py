@@ -5,7 +5,10 @@ import time
 from datetime import date
 
 import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
+from actions import conclusion
 from daozhang import wiring
 from daozhang.adapters.alipay import AlipayOrders
 from daozhang.adapters.base import with_timeout
@@ -213,3 +216,18 @@ def test_members_given_more_time_than_the_guard_are_refused_at_start(monkeypatch
     monkeypatch.setenv("DZ_LOOKUP_TIMEOUT", "1")
     with pytest.raises(ValueError, match="DZ_LOOKUP_TIMEOUT"):
         wiring.adapter()
+
+
+def test_the_reply_to_a_wallet_payment_the_acquirer_lacks_comes_with_a_ticket_at_once(run, monkeypatch, combined):
+    adapter = combined()
+    monkeypatch.setattr(conclusion, "adapter", lambda: adapter)
+    monkeypatch.setattr(conclusion, "today_in_shanghai", lambda: NOV_21)
+    tracker = Tracker("wallet-paid-1", {"merchant_id": "898310000000022", "txn_date": "2026-11-20"},
+                      {"text": "顾客说微信付了368，我没收到", "intent": {"name": "qr_payment_not_arrived"}, "entities": []},
+                      [], False, None, None, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = run(conclusion.conclude(dispatcher, tracker))
+    said = "\n".join(message["text"] for message in dispatcher.messages)
+    assert "顾客已付款，收单记录还没同步" in said and "工单号 HO" in said
+    slots = {event["name"]: event["value"] for event in events if event.get("event") == "slot"}
+    assert slots["diagnosis"] == "pending_settlement" and slots["handoff_ticket"].startswith("HO")
