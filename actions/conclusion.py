@@ -81,7 +81,7 @@ async def _explain(dispatcher: CollectingDispatcher, tracker: Tracker, outcome: 
         text = f"{reply('nearest_one')}\n{text}"
     found = {"diagnosis": explanation.code, "explanation": explanation.text, "lookup": outcome.as_json()}
     events = [SlotSet(name, value) for name, value in found.items()] + [SlotSet("awaiting", None)]
-    if explanation.code in AUTOMATIC_TICKET or asks_for_person(latest_text(tracker)):
+    if explanation.code in AUTOMATIC_TICKET or explanation.automatic_ticket or asks_for_person(latest_text(tracker)):
         # …直接给我转人工 in the message with the details: explained, and handed over at once
         return events + await hand_over(dispatcher, tracker, said_first=text, found={**changed, **found})
     completed = await complete_the_open_ticket(tracker, {**changed, **found})

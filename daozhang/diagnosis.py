@@ -31,6 +31,9 @@ class Diagnosis:
     facts: Dict[str, str] = field(default_factory=dict)
     transaction: Optional[Transaction] = None
     settlement: Optional[Settlement] = None
+    # A case of the code worded apart (explanations.yml `variants`): the wallet saw the money
+    # taken while the acquirer's record has no success (`wallet_paid`).
+    variant: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class Explanation:
     title: str
     text: str
     offer_ticket: bool
+    automatic_ticket: bool = False  # a ticket is made at once, not offered
 
 
 def month_day(day: date) -> str:
@@ -59,13 +63,19 @@ def _transaction_facts(t: Transaction) -> Dict[str, str]:
             "channel": channel_label(t.channel)}
 
 
+def wallet_label(channel: str) -> str:
+    """微信支付 for `wechat`: the wallet of a QR channel (wording.yml `wallets`)."""
+    return wording("wallets").get(channel, channel)
+
+
 def _code(merchant: Merchant, t: Transaction, s: Optional[Settlement]) -> str:
+    if t.status == "refunded" or t.wallet_status == "refunded":
+        return "refunded"
     if t.status in ("notpay", "closed"):
-        return "qr_not_paid"
+        # The wallet saw the money taken: the customer did pay, the acquirer has not caught up.
+        return "pending_settlement" if t.wallet_status == "success" else "qr_not_paid"
     if t.status == "reversed":
         return "reversed"
-    if t.status == "refunded":
-        return "refunded"
     if t.status == "preauth":
         return "preauth_not_completed"
     if merchant.status == "not_activated" or (s and s.status == "blocked_not_activated"):
@@ -83,12 +93,23 @@ def diagnose(merchant: Merchant, t: Transaction, s: Optional[Settlement]) -> Dia
     """The diagnosis of one transaction of a known merchant."""
     code = _code(merchant, t, s)
     facts = _transaction_facts(t)
+    variant = None
+    if t.wallet_status:  # for the ticket: what the wallet itself said
+        facts.update(wallet=wallet_label(t.channel), wallet_status=t.wallet_status, ledger_status=t.status)
     rules = load_yaml("settlement.yml")
     card_last4 = (s.card_last4 if s else None) or merchant.card_last4 or wording("facts")["no_card"]
     if code == "pending_settlement":
         payout, estimate = t_plus(t.time.date())
         facts.update(payout_date=month_day_weekday(payout), card_last4=card_last4,
                      estimate_note=_estimate_note(payout) if estimate else "")
+        if t.status in ("notpay", "closed"):
+            variant = "wallet_paid"
+            facts.update(disagreement=wording("facts")["records_disagree"].format(
+                wallet=facts["wallet"], ledger_status=t.status))
+    elif code == "qr_not_paid":
+        confirmed = t.wallet_status in ("notpay", "closed")
+        facts.update(wallet_confirmed=wording("facts")["wallet_confirmed"].format(
+            wallet=wallet_label(t.channel)) if confirmed else "")
     elif code in ("merged_settlement", "already_paid"):
         facts.update(batch_date=month_day(s.paid_on), payout_date=month_day(s.paid_on),
                      gross=money.yuan(s.batch_gross), fee=money.yuan(s.batch_fee),
@@ -99,10 +120,11 @@ def diagnose(merchant: Merchant, t: Transaction, s: Optional[Settlement]) -> Dia
     elif code == "preauth_not_completed":
         facts.update(expires=month_day(t.preauth_expires or t.time.date() + timedelta(days=30)))
     elif code == "refunded":
-        facts.update(refund_date=month_day(t.refund_time.date()) if t.refund_time else "")
+        facts.update(refund_date=month_day(t.refund_time.date()) if t.refund_time
+                     else wording("facts")["refund_date_unknown"])
     elif code == "risk_review_hold":
         facts.update(review_days=rules["risk_review_days"])
-    return Diagnosis(code, facts, t, s)
+    return Diagnosis(code, facts, t, s, variant)
 
 
 def not_found(merchant_id: str, start: date, end: date) -> Diagnosis:
@@ -117,9 +139,16 @@ def unavailable(merchant_id: str) -> Diagnosis:
 
 def explain(diagnosis: Diagnosis) -> Explanation:
     """The merchant-facing explanation with the figures filled in."""
-    entry = load_yaml("explanations.yml")[diagnosis.code]
+    explanations = load_yaml("explanations.yml")
+    entry = explanations[diagnosis.code]
+    if diagnosis.variant:
+        entry = {**entry, **entry["variants"][diagnosis.variant]}
     text = (entry["explanation"] + entry["next_step"]).format(**diagnosis.facts)
-    return Explanation(diagnosis.code, entry["title"], text, bool(entry["offer_ticket"]))
+    unchecked = diagnosis.transaction.unchecked_wallets if diagnosis.transaction else ()
+    if unchecked:  # the answer rests on the acquirer's record alone: say so
+        text += explanations["not_checked"].format(wallets="、".join(map(wallet_label, unchecked)))
+    return Explanation(diagnosis.code, entry["title"], text, bool(entry["offer_ticket"]),
+                       bool(entry.get("automatic_ticket")))
 
 
 def closing_question() -> str:

@@ -64,8 +64,12 @@ class Outcome:
 
 
 def _transaction_record(t: Transaction) -> dict:
-    return {"id": t.transaction_id, "time": t.time.isoformat(), "amount": str(t.amount),
-            "channel": t.channel, "status": t.status, "reference_no": t.reference_no}
+    record = {"id": t.transaction_id, "time": t.time.isoformat(), "amount": str(t.amount),
+              "channel": t.channel, "status": t.status, "reference_no": t.reference_no}
+    if t.wallet_order_id:  # what the wallet said of a QR sale, and which wallet could not say
+        record.update(wallet_order_id=t.wallet_order_id, wallet_status=t.wallet_status,
+                      unchecked_wallets=list(t.unchecked_wallets))
+    return record
 
 
 def payout_of_record(record: dict) -> Optional[date]:
@@ -127,6 +131,7 @@ async def investigate(
             if chosen is None:
                 return Outcome(CHOOSE, merchant_id, merchant=merchant, candidates=tuple(found),
                                window=window, approximate=approximate)
+        chosen = await adapter.confirm(chosen)  # what its wallet says, where one is configured
     except LookupUnavailable:
         return Outcome(DIAGNOSED, merchant_id, dx.unavailable(merchant_id), window=window)
     return Outcome(DIAGNOSED, merchant_id,

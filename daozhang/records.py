@@ -33,6 +33,14 @@ class Transaction:
     refund_time: Optional[datetime] = None
     preauth_expires: Optional[date] = None
     reversal_reason: Optional[str] = None
+    # A QR sale's order at the wallet (WeChat Pay's out_trade_no, Alipay's out_trade_no), and the
+    # merchant's sub-merchant number there (WeChat Pay's sub_mchid in service-provider mode).
+    wallet_order_id: Optional[str] = None
+    wallet_sub_merchant_id: Optional[str] = None
+    # What the wallet itself said of the order (WalletOrder.status), when it was asked and knew it;
+    # the channels whose wallet was asked and could not answer (the answer rests on the acquirer's record).
+    wallet_status: Optional[str] = None
+    unchecked_wallets: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,3 +56,13 @@ class Settlement:
     payer_name: Optional[str] = None
     card_last4: Optional[str] = None
     transaction_ids: Tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class WalletOrder:
+    """A QR order as the wallet (WeChat Pay, Alipay) sees it, in our words."""
+
+    order_id: str
+    status: str                      # success | notpay | closed | refunded | paying | failed
+    amount: Decimal
+    paid_time: Optional[datetime] = None

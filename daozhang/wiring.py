@@ -31,9 +31,12 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
 from redis.sentinel import Sentinel
 
+from daozhang.adapters.alipay import AlipayOrders, AlipaySettings
 from daozhang.adapters.base import TransactionStatusAdapter, with_timeout
+from daozhang.adapters.combined import CombinedAdapter
 from daozhang.adapters.http import HttpAdapter, HttpSettings
 from daozhang.adapters.sandbox import SandboxAdapter
+from daozhang.adapters.wechatpay import WechatPayOrders, WechatPaySettings
 from daozhang.agents import AgentStore
 from daozhang.outbox import Outbox
 from daozhang.reminders import ReminderStore
@@ -149,18 +152,53 @@ def http_adapter() -> HttpAdapter:
     return HttpAdapter(HttpSettings.load(), shared_redis("cache"), KEY_PREFIX)
 
 
-# What DZ_ADAPTER can name, each a callable that builds the backend.
-ADAPTERS = {"sandbox": SandboxAdapter, "http": http_adapter}
+def wechatpay_orders() -> WechatPayOrders:
+    """WeChat Pay's order query (backends.yml `wechatpay`, DZ_WECHATPAY_*), cached like the acquirer's."""
+    return WechatPayOrders(WechatPaySettings.load(), shared_redis("cache"), KEY_PREFIX)
+
+
+def alipay_orders() -> AlipayOrders:
+    """Alipay's alipay.trade.query (backends.yml `alipay`, DZ_ALIPAY_*), cached like the acquirer's."""
+    return AlipayOrders(AlipaySettings.load(), shared_redis("cache"), KEY_PREFIX)
+
+
+# What DZ_ADAPTER can name, each a callable that builds the backend: ledgers know merchants,
+# transactions and settlements; wallets only confirm QR orders, so a list needs a ledger.
+LEDGERS = {"sandbox": SandboxAdapter, "http": http_adapter}
+WALLETS = {"wechatpay": wechatpay_orders, "alipay": alipay_orders}
+ADAPTERS = {**LEDGERS, **WALLETS}
+
+
+def adapter_names(value: str) -> List[str]:
+    """DZ_ADAPTER's names (`sandbox`, `http,wechatpay,alipay`), in order, each once; refused
+    when one is unknown or when no ledger is among them."""
+    names = list(dict.fromkeys(name.strip() for name in value.split(",") if name.strip()))
+    unknown = [name for name in names if name not in ADAPTERS]
+    if unknown or not names:
+        raise ValueError(f"DZ_ADAPTER={value!r}: {', '.join(unknown) or 'nothing'} is not one of {sorted(ADAPTERS)}")
+    if not any(name in LEDGERS for name in names):
+        raise ValueError(f"DZ_ADAPTER={value!r} names only wallets, which cannot find merchants or "
+                         f"transactions: add a ledger ({' or '.join(LEDGERS)}), e.g. http,{value}")
+    return names
 
 
 @lru_cache(maxsize=1)
 def adapter() -> TransactionStatusAdapter:
-    """The backend `DZ_ADAPTER` names (sandbox, or http), guarded by `DZ_LOOKUP_TIMEOUT` seconds (3)."""
-    name = os.environ.get("DZ_ADAPTER", "sandbox")
-    if name not in ADAPTERS:
-        raise ValueError(f"DZ_ADAPTER={name!r} is not one of {sorted(ADAPTERS)}")
+    """The backend(s) `DZ_ADAPTER` names (sandbox; or a list such as http,wechatpay,alipay, asked
+    together), guarded by `DZ_LOOKUP_TIMEOUT` seconds (3)."""
+    names = adapter_names(os.environ.get("DZ_ADAPTER", "sandbox"))
     seconds = float(os.environ.get("DZ_LOOKUP_TIMEOUT", DEFAULT_LOOKUP_TIMEOUT_SECONDS))
-    return with_timeout(ADAPTERS[name](), seconds)
+    if len(names) == 1:
+        return with_timeout(LEDGERS[names[0]](), seconds)
+    limits = load_yaml("backends.yml")["combined"]
+    ledger_seconds, wallet_seconds = float(limits["ledger_seconds"]), float(limits["wallet_seconds"])
+    if max(ledger_seconds, wallet_seconds) >= seconds:
+        raise ValueError(f"backends.yml combined: ledger_seconds ({ledger_seconds:g}) and wallet_seconds "
+                         f"({wallet_seconds:g}) must be under DZ_LOOKUP_TIMEOUT ({seconds:g}), or the guard "
+                         "gives up before what the others found is used")
+    return with_timeout(CombinedAdapter([LEDGERS[name]() for name in names if name in LEDGERS],
+                                        [WALLETS[name]() for name in names if name in WALLETS],
+                                        ledger_seconds, wallet_seconds), seconds)
 
 
 @lru_cache(maxsize=1)

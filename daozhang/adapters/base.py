@@ -6,7 +6,7 @@ import asyncio
 from datetime import date
 from typing import List, Optional
 
-from daozhang.records import Merchant, Settlement, Transaction
+from daozhang.records import Merchant, Settlement, Transaction, WalletOrder
 
 
 class LookupUnavailable(Exception):
@@ -35,6 +35,25 @@ class TransactionStatusAdapter(abc.ABC):
         """How the transaction was (or will be) paid out; None when nothing is known."""
 
 
+    async def confirm(self, transaction: Transaction) -> Transaction:
+        """The transaction with what its wallet says of it, for a backend that asks wallets; asked
+        only of the one transaction being diagnosed, so a busy merchant's window costs one wallet call."""
+        return transaction
+
+
+class WalletOrders(abc.ABC):
+    """A wallet's own record of QR orders (WeChat Pay, Alipay), looked up by the wallet order id
+    in the acquirer's record."""
+
+    name: str      # as DZ_ADAPTER names it: wechatpay, alipay
+    channel: str   # the Transaction.channel it knows: wechat, alipay
+
+    @abc.abstractmethod
+    async def order(self, transaction: Transaction) -> Optional[WalletOrder]:
+        """The wallet's order of `transaction`; None when the wallet has no such order.
+        LookupUnavailable when it cannot be asked, or its answer cannot be trusted."""
+
+
 class _TimeoutGuard(TransactionStatusAdapter):
     """Turns a slow or failing backend into LookupUnavailable after `seconds`."""
 
@@ -59,6 +78,9 @@ class _TimeoutGuard(TransactionStatusAdapter):
 
     async def get_settlement(self, merchant_id, transaction_id):
         return await self._guard(self._inner.get_settlement(merchant_id, transaction_id))
+
+    async def confirm(self, transaction):
+        return await self._guard(self._inner.confirm(transaction))
 
 
 def with_timeout(adapter: TransactionStatusAdapter, seconds: float) -> TransactionStatusAdapter:

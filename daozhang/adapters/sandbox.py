@@ -94,7 +94,8 @@ class SandboxAdapter(TransactionStatusAdapter):
             terminal_id=t.get("terminal_id"), status_history=tuple(t.get("status_history") or ()),
             refund_time=_at(self.today, refund["day"], refund["time"]) if refund else None,
             preauth_expires=(when.date() + timedelta(days=valid_days)) if valid_days else None,
-            reversal_reason=t.get("reversal_reason"))
+            reversal_reason=t.get("reversal_reason"), wallet_order_id=t.get("wallet_order_id"),
+            wallet_sub_merchant_id=t.get("wallet_sub_merchant_id"))
 
     def _settlement(self, s: dict, batches: dict, by_id: dict, card_last4) -> Settlement:
         batch_id = s.get("batch")

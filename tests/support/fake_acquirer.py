@@ -1,25 +1,20 @@
 """A local stand-in for an acquirer's transaction-status API (docs/openapi/transaction-status.yaml).
 
-Serves the contract's three paths from FIXTURE on a free port, in the test's own
-event loop, and checks the bearer token (401 without it). It counts every request
-that reaches it (`hits`) and can be told to misbehave, as real backends do:
-`misbehave(*faults)` spoils the next requests, one fault each, and `always` spoils
-every request until it is set back to None. A fault is an HTTP status (401, 404,
-500, 503 …, with the contract's error body), "slow" (answers after `slow_seconds`,
-beyond any read timeout the tests set), "garbage" (a proxy's HTML page with 200),
-"truncated" (the connection drops halfway through the body) or "empty" (a JSON
-object without any of the contract's fields).
+Serves the contract's three paths from FIXTURE (fake_server.py: a free port, `hits`,
+faults) and checks the bearer token (401 without it). Its faults: an HTTP status (401,
+404, 500, 503 …, with the contract's error body), "slow", "garbage", "truncated", or
+"empty" (a JSON object without any of the contract's fields).
 """
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import date, datetime
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, Optional
 
 from aiohttp import web
 
 from daozhang.clock import SHANGHAI
+from tests.support.fake_server import FakeServer, garbage, truncated
 
 TOKEN = "test-token"
 MERCHANT = "898310000000004"
@@ -55,70 +50,37 @@ FIXTURE: Dict[str, Any] = {
     },
 }
 
-Fault = Union[int, str]
-
-
-class FakeAcquirer:
+class FakeAcquirer(FakeServer):
     def __init__(self, fixture: Optional[Dict[str, Any]] = None, slow_seconds: float = 2.0) -> None:
+        super().__init__(slow_seconds)
         self.fixture = fixture or FIXTURE
-        self.slow_seconds = slow_seconds
-        self.hits: List[str] = []  # the path of every request that reached the server, in order
-        self.always: Optional[Fault] = None
-        self._next: List[Fault] = []
-        self._stopping = asyncio.Event()
-        self._runner: Optional[web.AppRunner] = None
-        self.url = ""
 
-    def misbehave(self, *faults: Fault) -> None:
-        self._next.extend(faults)
-
-    async def start(self) -> "FakeAcquirer":
-        app = web.Application()
+    def route(self, app: web.Application) -> None:
         app.router.add_get("/status/v1/merchants/{merchant_id}", self._merchant)
         app.router.add_get("/status/v1/merchants/{merchant_id}/transactions", self._transactions)
         app.router.add_get("/status/v1/merchants/{merchant_id}/transactions/{transaction_id}/settlement",
                            self._settlement)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self.url = f"http://127.0.0.1:{port}/status/v1"
-        return self
 
-    async def stop(self) -> None:
-        self._stopping.set()  # slow answers still waiting end now
-        await self._runner.cleanup()
+    async def start(self) -> "FakeAcquirer":
+        return await super().start("/status/v1")
 
     async def _answer(self, request: web.Request, found: Any) -> web.StreamResponse:
         """`found` (None: 404) as the contract says, unless a fault spoils it."""
-        self.hits.append(request.path)
-        fault = self._next.pop(0) if self._next else self.always
+        fault = await self.fault(request)
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
             fault = 401
-        if fault == "slow":
-            try:
-                await asyncio.wait_for(self._stopping.wait(), self.slow_seconds)
-            except asyncio.TimeoutError:
-                pass
-            fault = None
         if found is None and fault is None:
             fault = 404
         if isinstance(fault, int):
             return web.json_response({"code": str(fault), "message": "not found" if fault == 404 else "fault"},
                                      status=fault)
         if fault == "garbage":
-            return web.Response(text="<html><body>502 Bad Gateway</body></html>", content_type="application/json")
+            return garbage()
         if fault == "empty":
             return web.json_response({})
         body = json.dumps(found, ensure_ascii=False).encode("utf-8")
         if fault == "truncated":
-            response = web.StreamResponse(headers={"Content-Type": "application/json"})
-            response.content_length = len(body)
-            await response.prepare(request)
-            await response.write(body[: len(body) // 2])
-            request.transport.close()
-            return response
+            return await truncated(request, body, {})
         return web.json_response(body=body)
 
     async def _merchant(self, request: web.Request) -> web.StreamResponse:

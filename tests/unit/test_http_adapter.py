@@ -4,7 +4,6 @@ LookupUnavailable, a breaker that opens and closes again, and a cache in the tes
 import json
 import socket
 import time
-from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -18,21 +17,15 @@ from daozhang import wiring
 from daozhang.adapters.base import LookupUnavailable
 from daozhang.adapters.http import HttpAdapter, HttpSettings
 from daozhang.clock import SHANGHAI
+from tests.support.backend_settings import http_settings, lookup_cache
 from tests.support.fake_acquirer import FIXTURE, MERCHANT, TOKEN, FakeAcquirer
+from tests.support.fake_server import served
 
 CONTRACT = Path(__file__).resolve().parents[2] / "docs" / "openapi" / "transaction-status.yaml"
 NOT_ACTIVATED = "898310000000010"
 UNKNOWN = "898310000000999"
 NOV_19, NOV_20 = date(2026, 11, 19), date(2026, 11, 20)
 CACHE_DB = 9  # a database of the test Redis of this file's own: emptied before each test
-
-
-def _settings(url: str, **changes) -> HttpSettings:
-    """The shipped settings at the fake, with timeouts and waits short enough for tests."""
-    shipped = HttpSettings.load({"DZ_HTTP_BASE_URL": url, "DZ_HTTP_TOKEN": TOKEN})
-    fast = dict(read_seconds=0.3, connect_seconds=0.3, attempts=3, backoff_seconds=0.01, backoff_max_seconds=0.02,
-                breaker_threshold=3, breaker_ttl_seconds=0.5)
-    return replace(shipped, **{**fast, **changes})
 
 
 def _free_port() -> int:
@@ -43,17 +36,14 @@ def _free_port() -> int:
 
 @pytest.fixture
 def acquirer(run):
-    fake = run(FakeAcquirer().start())
-    yield fake
-    run(fake.stop())
+    with served(run, FakeAcquirer()) as (fake,):
+        yield fake
 
 
 @pytest.fixture
 def cache(run):
-    client = wiring.redis_client("cache", db=CACHE_DB)
-    run(client.flushdb())
-    yield client
-    run(client.connection_pool.disconnect())
+    with lookup_cache(run, CACHE_DB) as client:
+        yield client
 
 
 @pytest.fixture
@@ -62,7 +52,7 @@ def make_adapter(run, acquirer, cache):
     made = []
 
     def make(client=None, **changes) -> HttpAdapter:
-        made.append(HttpAdapter(_settings(acquirer.url, **changes), client or cache, wiring.KEY_PREFIX))
+        made.append(HttpAdapter(http_settings(acquirer.url, **changes), client or cache, wiring.KEY_PREFIX))
         return made[-1]
 
     yield make

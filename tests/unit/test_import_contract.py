@@ -9,7 +9,8 @@ PRODUCTION = ("actions", "channels", "console", "daozhang", "nlu_components", "s
 # What only daozhang/wiring.py may build: Redis clients, the adapters, the verifier, the ticket store.
 BUILT_BY_WIRING = {"Redis", "StrictRedis", "ConnectionPool", "from_url", "SandboxAdapter", "with_timeout",
                    "Verifier", "TicketStore", "ReminderStore", "Outbox", "Transcript", "AgentStore",
-                   "RatingOffers", "HttpAdapter"}
+                   "RatingOffers", "HttpAdapter", "CombinedAdapter", "WechatPayOrders",
+                   "AlipayOrders"}
 
 
 def imported_modules(path):
