@@ -23,7 +23,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 # Dependencies' deprecation notices are silenced where Rasa is started (tools/rasa_quiet.py);
 # our own warnings and every error stay visible.
 
-.PHONY: run test venv dev redis redis-installed model eval bench validate lint unit clean
+.PHONY: run test venv dev redis redis-installed nginx-installed model eval bench validate lint unit clean
 
 $(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (pyenv install 3.10.13)"; exit 1; }
@@ -45,6 +45,10 @@ redis:
 
 redis-installed:
 	@scripts/ensure_redis.sh install
+
+# Debian's nginx, for the test of several servers behind it (deploy/nginx/).
+nginx-installed:
+	@scripts/ensure_nginx.sh
 
 # The web widget's chat page (web/): `npm ci` when the lock file changed, a build when the
 # sources changed, into the ignored web/dist/ that the Rasa server serves.
@@ -103,7 +107,7 @@ unit: dev
 lint: dev
 	@$(VENV)/bin/ruff check --quiet . && echo "ruff: clean"
 
-test: dev redis-installed model validate lint web console-web chromium-installed
+test: dev redis-installed nginx-installed model validate lint web console-web chromium-installed
 	$(PY) -m pytest -q tests
 	$(PY) -m tools.rasa_quiet test core --stories tests/test_stories.yml --fail-on-prediction-errors \
 	  --model "$$($(PY) -m tools.train 2>/dev/null)" --out results/tmp/core > .run/test_stories.log 2>&1 \
