@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from tests.support.processes import stop_process
 from tests.support.stack import ROOT, Stack, free_port, http_json
 
 TEMPLATE = ROOT / "deploy" / "nginx" / "daozhang.conf.template"
@@ -74,12 +75,7 @@ http {{
         return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)
 
 
 class Cluster:

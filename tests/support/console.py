@@ -10,6 +10,7 @@ import time
 import urllib.request
 from typing import Optional, Tuple
 
+from tests.support.processes import stop_process
 from tests.support.stack import ROOT, Stack, free_port, http_call
 
 
@@ -41,12 +42,7 @@ class Console:
         raise RuntimeError("the console did not come up:\n" + (self.stack.workdir / "console.log").read_text()[-2000:])
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process, seconds=20)
 
     def add_agent(self, name: str, password: str, *options: str) -> subprocess.CompletedProcess:
         """`python -m tools.agents add NAME …`, the password on standard input."""

@@ -15,6 +15,8 @@ from typing import Optional, Sequence
 
 import redis
 
+from tests.support.processes import stop_process
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -52,10 +54,5 @@ class RedisServer:
         raise RuntimeError(f"the test Redis did not answer on port {self.port}")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)
         shutil.rmtree(self.folder, ignore_errors=True)
