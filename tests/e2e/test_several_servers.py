@@ -42,7 +42,7 @@ def test_every_turn_of_a_conversation_alternates_between_the_servers_and_none_is
     for text in CASE:
         for sender in senders:
             assert cluster.say(sender, text), f"no answer to {text!r}"
-    served = cluster.turns_served()
+    served = cluster.turns_served(senders, len(CASE))
     for sender in senders:
         hops = served[sender]
         assert len(hops) == len(CASE)
@@ -77,7 +77,7 @@ def test_concurrent_conversations_and_bursts_lose_nothing_and_answer_each_messag
     for thread in threads:
         thread.join(timeout=180)
     assert failures == []
-    served = cluster.turns_served()
+    served = cluster.turns_served(senders, 4)
     assert {hop for sender in senders for hop in served[sender]} == {
         f"127.0.0.1:{stack.rasa_port}" for stack in cluster.stacks}, "one server took every turn"
     for sender in senders:
@@ -115,8 +115,14 @@ def test_wechats_retry_on_the_other_server_is_answered_once(cluster, wechat_api)
     xml = servers[0].message(openid, "text", Content="二维码收款没到账")
     first, again = servers[0].post(xml, query=query), servers[1].post(xml, query=query)
     assert first[0] == again[0] == 200
+
+    def answers() -> int:  # passive replies, and what came through the customer-service API
+        return sum(len(s.passive_replies.get(openid, [])) for s in servers) + len(wechat_api.texts_to(openid))
+
+    deadline = time.monotonic() + 30  # a slow turn is answered through the API after the passive window
+    while answers() == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
     time.sleep(1)  # a second answer would have come by now
-    passive = sum(len(server.passive_replies.get(openid, [])) for server in servers)
-    assert passive + len(wechat_api.texts_to(openid)) == 1, "answered twice, or not at all"
+    assert answers() == 1, "answered twice, or not at all"
     assert servers[0].user_texts(openid) == ["二维码收款没到账"]
 

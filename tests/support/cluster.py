@@ -122,8 +122,17 @@ class Cluster:
         """The stack whose Rasa server is at `address` (host:port, as nginx logs it)."""
         return next(s for s in self.stacks if address.endswith(f":{s.rasa_port}"))
 
-    def turns_served(self) -> Dict[str, List[str]]:
-        """For each REST sender, the Rasa servers (host:port) that took its turns, in order."""
+    def turns_served(self, senders: List[str] = (), turns: int = 0, seconds: float = 10) -> Dict[str, List[str]]:
+        """For each REST sender, the Rasa servers (host:port) that took its turns, in order; waits
+        until each of `senders` has `turns` (nginx logs a request just after its answer went out)."""
+        deadline = time.monotonic() + seconds
+        served = self._served()
+        while any(len(served.get(s, [])) < turns for s in senders) and time.monotonic() < deadline:
+            time.sleep(0.1)
+            served = self._served()
+        return served
+
+    def _served(self) -> Dict[str, List[str]]:
         served: Dict[str, List[str]] = {}
         for entry in self.nginx.log():
             if entry["uri"].startswith("/webhooks/rest/webhook") and entry["body"]:
