@@ -106,8 +106,10 @@ def test_a_failover_mid_conversation_costs_an_apology_at_most_and_loses_nothing_
     merchant.says("顾客说钱已经扣了")
     new = cluster.failed_over_from(old)
     failed_over_in = time.monotonic() - killed_at
-    # Promoted with no replica of its own: a turn cannot be confirmed, and is refused (README).
-    merchant.says("截图我有")
+    # Promoted with no replica of its own: a turn cannot be confirmed, so it is refused and the
+    # merchant asked to send it again (README), never answered as if it were kept.
+    refused = merchant.says("截图我有")
+    assert merchant.turns[-1][1] == "fault", f"a turn no replica confirmed was answered as kept: {refused}"
     cluster.rejoin(old, new)
 
     status = merchant.normal("我的工单处理得怎么样了")
