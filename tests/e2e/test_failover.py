@@ -54,7 +54,7 @@ class Merchant:
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
         self.sender = f"failover-{uuid.uuid4().hex[:6]}"
-        self.turns = []  # (text, "normal" | "fault", reply)
+        self.turns = []  # (text, "normal" | "fault", reply, seconds)
 
     def says(self, text: str) -> str:
         started = time.monotonic()
@@ -69,7 +69,7 @@ class Merchant:
         assert said.strip(), f"{text!r} got no text: {body!r}"
         assert TRACE not in said and "Exception" not in said and "Error" not in said, said
         kind = "fault" if any(fault in said for fault in FAULT_REPLIES) else "normal"
-        self.turns.append((text, kind, said))
+        self.turns.append((text, kind, said, round(took, 1)))
         return said
 
     def normal(self, text: str) -> str:
@@ -97,7 +97,7 @@ def test_a_failover_mid_conversation_costs_an_apology_at_most_and_loses_nothing_
     told = merchant.normal("转人工")
     ticket_id = merchant.tracker()["slots"]["handoff_ticket"]
     assert ticket_id and ticket_id in told
-    before = [text for text, _, _ in merchant.turns]
+    before = [text for text, *_ in merchant.turns]
 
     old = cluster.master()[1]
     cluster.kill(old)
@@ -117,7 +117,7 @@ def test_a_failover_mid_conversation_costs_an_apology_at_most_and_loses_nothing_
     merchant.normal("好的，谢谢")
 
     said = [event.get("text") for event in merchant.tracker()["events"] if event.get("event") == "user"]
-    lost = [text for text, kind, _ in merchant.turns if kind == "normal" and text not in said]
+    lost = [text for text, kind, *_ in merchant.turns if kind == "normal" and text not in said]
     assert not lost, f"turns answered normally are not in the tracker: {lost}\n{merchant.turns}"
     assert said[:len(before)] == before
     shown = ticket_cli(stack, ticket_id)
@@ -126,7 +126,7 @@ def test_a_failover_mid_conversation_costs_an_apology_at_most_and_loses_nothing_
     assert ticket["ticket_id"] == ticket_id and ticket["merchant_id"] == "898310000000002"
     assert failed_over_in < 20
 
-    print(f"failover in {failed_over_in:.1f} s; turns: {[(text, kind) for text, kind, _ in merchant.turns]}")
+    print(f"failover in {failed_over_in:.1f} s; turns: {[(text, kind, took) for text, kind, _, took in merchant.turns]}")
 
 
 def test_the_health_check_is_answered_after_the_failover(failover):
