@@ -40,6 +40,7 @@ from channels.verification_step import verification_step
 from daozhang.conversation import SIGNALS, conversation_id
 from daozhang.masking import mask
 from daozhang.resources import load_yaml, reply
+from daozhang.unkept import watch_turn
 from daozhang.wiring import rating_offers, redis_key, shared_redis
 
 logger = logging.getLogger(__name__)
@@ -171,8 +172,11 @@ async def rated(conversation: str, text: str) -> Optional[str]:
 
 
 async def answer_in_time(on_new_message: OnNewMessage, message: UserMessage, output: CountingOutput) -> None:
-    """Run Rasa on the message; apologise when it fails, says nothing, or is not done in time."""
+    """Run Rasa on the message; apologise when it fails, says nothing, is not done in time, or
+    when the conversation could not be read or the turn not saved (daozhang/unkept.py: Rasa
+    answers then as if all were well, and the merchant is asked to send the message again)."""
     said_before = output.count
+    unkept = watch_turn()
     work = asyncio.ensure_future(on_new_message(message))
     try:
         await asyncio.wait_for(asyncio.shield(work), timeout=reply_deadline())
@@ -183,7 +187,9 @@ async def answer_in_time(on_new_message: OnNewMessage, message: UserMessage, out
         return
     except Exception:  # Redis refusing writes, a lock that cannot be taken, …
         logger.exception("message of %s could not be handled", message.sender_id)
-    if output.count == said_before:
+    if unkept:
+        logger.error("the turn of %s was not kept: %s", message.sender_id, unkept[0])
+    if output.count == said_before or unkept:
         await output.send_text_message(message.sender_id, reply("fault_silent"))
 
 

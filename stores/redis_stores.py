@@ -8,7 +8,8 @@ the conversation came from.
 
 Rasa's stores take one host. With REDIS_SENTINELS set, their client (`self.red`) is replaced by
 the one daozhang.wiring makes for the master the Sentinels name, and a saved turn is
-acknowledged only once a replica has it (daozhang.replicated).
+acknowledged only once a replica has it (daozhang.replicated). A turn the store cannot read or
+save is noted for the door (daozhang.unkept), which apologises: Rasa's own wrapper hides it.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from daozhang.masking import mask_values
 from daozhang.replicated import transaction
+from daozhang.unkept import not_kept
 from daozhang.wiring import blocking_redis, redis_settings, replica_wait_ms, sentinels
 from stores.ticket_locks import AtomicTicketLocks
 
@@ -44,7 +46,25 @@ class MaskingRedisTrackerStore(RedisTrackerStore):
     def serialise_tracker(tracker: DialogueStateTracker) -> Text:
         return json.dumps(mask_values(tracker.as_dialogue().as_dict()))
 
+    async def _retrieve(self, sender_id: Text, fetch_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        """Rasa's read, its failure noted for the door (daozhang/unkept.py): Rasa would answer as if
+        the conversation had just begun."""
+        try:
+            return await super()._retrieve(sender_id, fetch_all_sessions)
+        except Exception as error:
+            not_kept(error)
+            raise
+
     async def save(self, tracker: DialogueStateTracker, timeout: Optional[float] = None) -> None:
+        """Rasa's save, its failure noted for the door (daozhang/unkept.py): Rasa keeps the turn
+        in memory only and answers as if it were kept."""
+        try:
+            await self._save(tracker, timeout)
+        except Exception as error:
+            not_kept(error)
+            raise
+
+    async def _save(self, tracker: DialogueStateTracker, timeout: Optional[float]) -> None:
         """Rasa's save; through Sentinels its write returns once a replica has the turn."""
         if self.replica_wait_ms is None:
             return await super().save(tracker, timeout)

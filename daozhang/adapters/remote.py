@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
 from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Tuple
 
 import aiohttp
@@ -71,6 +72,18 @@ class Patience:
             breaker_threshold=int(found["breaker"]["threshold"]),
             breaker_ttl_seconds=float(found["breaker"]["ttl_seconds"]),
             cache_ttl_seconds=float(found["cache_ttl_seconds"]))
+
+    def backoff(self) -> wait_exponential:
+        """The wait before each attempt after the first (the retries use this one)."""
+        return wait_exponential(multiplier=self.backoff_seconds, max=self.backoff_max_seconds)
+
+    def longest_seconds(self) -> float:
+        """The longest one call can take: every attempt timing out on connect and on read, and the
+        waits between. Kept under the guard around it (DZ_LOOKUP_TIMEOUT, backends.yml `combined`),
+        or the guard gives up before the last attempt does."""
+        wait = self.backoff()
+        waits = sum(wait(SimpleNamespace(attempt_number=number)) for number in range(1, self.attempts))
+        return self.attempts * (self.connect_seconds + self.read_seconds) + waits
 
 
 def shanghai_time(value: str) -> datetime:
@@ -144,8 +157,7 @@ class Remote:
             async with breaker:
                 async for attempt in AsyncRetrying(
                         stop=stop_after_attempt(self.settings.attempts),
-                        wait=wait_exponential(multiplier=self.settings.backoff_seconds,
-                                              max=self.settings.backoff_max_seconds),
+                        wait=self.settings.backoff(),
                         retry=retry_if_exception_type(Transient), reraise=True):
                     with attempt:
                         return await fetch()

@@ -4,6 +4,7 @@ LookupUnavailable, a breaker that opens and closes again, and a cache in the tes
 import json
 import socket
 import time
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +18,7 @@ from daozhang import wiring
 from daozhang.adapters.base import LookupUnavailable
 from daozhang.adapters.http import HttpAdapter, HttpSettings
 from daozhang.clock import SHANGHAI
+from daozhang.resources import load_yaml
 from tests.support.backend_settings import http_settings, lookup_cache
 from tests.support.fake_acquirer import FIXTURE, MERCHANT, TOKEN, FakeAcquirer
 from tests.support.fake_server import served
@@ -330,3 +332,20 @@ def test_dz_adapter_http_builds_the_guarded_http_adapter_from_the_environment(mo
 def test_http_without_a_base_url_says_what_is_missing():
     with pytest.raises(ValueError, match="DZ_HTTP_BASE_URL"):
         HttpSettings.load({})
+
+
+def test_the_shipped_patience_gives_up_before_the_guard_around_it():
+    """Every attempt timing out and the backoff between them end before DZ_LOOKUP_TIMEOUT's default
+    and before the combined adapter's limit for a ledger (backends.yml, as shipped)."""
+    shipped = HttpSettings.load({"DZ_HTTP_BASE_URL": "http://acquirer.invalid"})
+    ledger_seconds = float(load_yaml("backends.yml")["combined"]["ledger_seconds"])
+    guard = min(ledger_seconds, wiring.DEFAULT_LOOKUP_TIMEOUT_SECONDS)
+    assert shipped.longest_seconds() < guard, (
+        f"backends.yml http: {shipped.attempts} x ({shipped.connect_seconds:g} + {shipped.read_seconds:g}) s "
+        f"and the backoff take up to {shipped.longest_seconds():g} s, not under {guard:g} s")
+
+
+def test_the_longest_a_call_takes_counts_every_attempt_and_the_capped_waits_between():
+    settings = replace(HttpSettings.load({"DZ_HTTP_BASE_URL": "http://acquirer.invalid"}), attempts=3,
+                       connect_seconds=0.25, read_seconds=0.5, backoff_seconds=0.1, backoff_max_seconds=0.15)
+    assert settings.longest_seconds() == pytest.approx(3 * 0.75 + 0.1 + 0.15)  # 0.1, then 0.2 capped at 0.15
