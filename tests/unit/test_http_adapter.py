@@ -17,6 +17,7 @@ from jsonschema import Draft4Validator, FormatChecker, RefResolver
 from daozhang import wiring
 from daozhang.adapters.base import LookupUnavailable
 from daozhang.adapters.http import HttpAdapter, HttpSettings
+from daozhang.adapters.remote import Patience
 from daozhang.clock import SHANGHAI
 from daozhang.resources import load_yaml
 from tests.support.backend_settings import http_settings, lookup_cache
@@ -334,14 +335,16 @@ def test_http_without_a_base_url_says_what_is_missing():
         HttpSettings.load({})
 
 
-def test_the_shipped_patience_gives_up_before_the_guard_around_it():
+@pytest.mark.parametrize("backend, limit", [("http", "ledger_seconds"), ("wechatpay", "wallet_seconds"),
+                                            ("alipay", "wallet_seconds")])
+def test_the_shipped_patience_gives_up_before_the_guard_around_it(backend, limit):
     """Every attempt timing out and the backoff between them end before DZ_LOOKUP_TIMEOUT's default
-    and before the combined adapter's limit for a ledger (backends.yml, as shipped)."""
-    shipped = HttpSettings.load({"DZ_HTTP_BASE_URL": "http://acquirer.invalid"})
-    ledger_seconds = float(load_yaml("backends.yml")["combined"]["ledger_seconds"])
-    guard = min(ledger_seconds, wiring.DEFAULT_LOOKUP_TIMEOUT_SECONDS)
+    and before the combined adapter's limit for a ledger or a wallet (backends.yml, as shipped)."""
+    backends = load_yaml("backends.yml")
+    shipped = Patience(**Patience.read(backends[backend]))
+    guard = min(float(backends["combined"][limit]), wiring.DEFAULT_LOOKUP_TIMEOUT_SECONDS)
     assert shipped.longest_seconds() < guard, (
-        f"backends.yml http: {shipped.attempts} x ({shipped.connect_seconds:g} + {shipped.read_seconds:g}) s "
+        f"backends.yml {backend}: {shipped.attempts} x ({shipped.connect_seconds:g} + {shipped.read_seconds:g}) s "
         f"and the backoff take up to {shipped.longest_seconds():g} s, not under {guard:g} s")
 
 
