@@ -62,7 +62,8 @@ else
 fi
 if [ -n "${IVR_TOKEN:-}" ]; then ivr="$base/webhooks/ivr/webhook (Authorization: Bearer \$IVR_TOKEN)"
 else ivr="not served: set IVR_TOKEN"; fi
-if [ "${DZ_VERIFY:-}" = "1" ] || [ "${DZ_ADAPTER:-sandbox}" != "sandbox" ]; then verify="on"
+# On when a real ledger (http) is among DZ_ADAPTER's backends: the wallets alone know no merchants.
+if [ "${DZ_VERIFY:-}" = "1" ] || [[ ",${DZ_ADAPTER:-sandbox}," == *",http,"* ]]; then verify="on"
 else verify="off (sandbox merchants; DZ_VERIFY=1 turns it on)"; fi
 
 if [ -n "$("$py" -m tools.agents list 2>/dev/null)" ]; then agents="$("$py" -m tools.agents list 2>/dev/null | wc -l) registered"
