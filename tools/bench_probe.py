@@ -102,7 +102,7 @@ def install() -> None:
                        ("save_tracker", "tracker_save")):
         _timed(P, name, part)
     _timed(actions.action.RemoteAction, "run", "action_server")
-    _timed(tracker_store.TrackerStore, "stream_events", "event_broker")
+    _timed(tracker_store.TrackerStore, "_stream_new_events", "event_broker")
     for client in (redis.Redis, redis.asyncio.Redis):
         _timed(client, "execute_command", "redis_command")
     for pipeline in (redis.client.Pipeline, redis.asyncio.client.Pipeline):
