@@ -10,14 +10,21 @@ payload (`/affirm`) is never joined to text: it keeps a turn of its own.
 While lines are still arriving (the last came less than `settle` seconds ago) the
 next turn waits for them, at most `gather` seconds; a message after a pause is
 answered at once.
+
+Lines also reach the queue in the order they were sent: socket.io runs each
+event in a task of its own, and a line whose Redis calls return first would
+otherwise overtake the one before it (a merchant id answered before the
+question it answers). `in_arrival_order` holds a message's preparation until
+the messages that arrived before it are queued.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable, Dict, List
+from typing import AsyncIterator, Awaitable, Callable, Dict, List, Tuple
 
 logger = logging.getLogger(__name__)
 _ENDS_A_SENTENCE = "。！？!?；;，,…"
@@ -54,13 +61,38 @@ class Turns:
         self.settle, self.gather = settle, gather
         self.waiting: Dict[str, List[Turn]] = {}
         self.last_arrival: Dict[str, float] = {}
+        self.arriving: Dict[str, Tuple[asyncio.Lock, int]] = {}  # a lock and how many hold or wait for it
+
+    @asynccontextmanager
+    async def in_arrival_order(self, conversation: str) -> AsyncIterator[None]:
+        """One message of the conversation at a time, first come first served, until it is queued."""
+        lock, users = self.arriving.get(conversation, (asyncio.Lock(), 0))
+        self.arriving[conversation] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self.arriving[conversation]
+            if users == 1:
+                del self.arriving[conversation]
+            else:
+                self.arriving[conversation] = (lock, users - 1)
 
     async def submit(self, conversation: str, message: Turn) -> None:
+        """Queues the message and, when no turn of the conversation is under way, answers until none waits."""
+        if self.queue(conversation, message):
+            await self.answer_waiting(conversation)
+
+    def queue(self, conversation: str, message: Turn) -> bool:
+        """Queues the message; True when the caller is to answer it (no turn is under way)."""
         self.last_arrival[conversation] = time.monotonic()
         if conversation in self.waiting:  # a turn is under way: this one waits for it
             self.waiting[conversation].append(message)
-            return
+            return False
         self.waiting[conversation] = [message]
+        return True
+
+    async def answer_waiting(self, conversation: str) -> None:
         try:
             while self.waiting[conversation]:
                 first, *rest = joined(self.waiting[conversation])

@@ -11,11 +11,13 @@ class WidgetPeer:
 
     def __init__(self, url: str, session_id: Optional[str] = None) -> None:
         self.received: List[dict] = []
+        self.echoed: List[dict] = []  # the merchant's own messages as the server shows them back
         self.session_id: Optional[str] = None
         self._confirmed = threading.Event()
         self.client = socketio.Client(reconnection=False)
         self.client.on("session_confirm", self._confirm)
         self.client.on("bot_uttered", self.received.append)
+        self.client.on("merchant_uttered", self.echoed.append)
         self.client.connect(url, socketio_path="/socket.io", transports=["polling"], wait_timeout=10)
         self.client.emit("session_request", {"session_id": session_id})
         if not self._confirmed.wait(10):
@@ -24,6 +26,10 @@ class WidgetPeer:
     def _confirm(self, session_id: str) -> None:
         self.session_id = session_id
         self._confirmed.set()
+
+    def send(self, text: str) -> None:
+        """Sends without waiting for anything, as a merchant typing fast does."""
+        self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})
 
     def say(self, text: str, replies: int = 1, quiet: float = 1.0, timeout: float = 30) -> List[str]:
         """The texts of the bot's messages to `text`: at least `replies` of them (the door's own

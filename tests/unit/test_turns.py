@@ -62,3 +62,27 @@ def test_a_failing_turn_does_not_lose_the_next_one():
 
     asyncio.run(scenario())
     assert said == ["坏的", "/deny"]
+
+
+def test_lines_are_queued_in_the_order_they_arrived_however_long_each_takes_to_prepare():
+    """Each line is prepared in a task of its own (socket.io); a slow Redis call must not let the next overtake it."""
+    heard = []
+
+    async def answer(conversation, turn):
+        heard.append(turn.text)
+
+    async def arrive(queue, text, preparing):
+        async with queue.in_arrival_order("c"):
+            await asyncio.sleep(preparing)  # the transcript's Redis calls
+            answer_now = queue.queue("c", Turn(text, [text]))
+        if answer_now:
+            await queue.answer_waiting("c")
+
+    async def scenario():
+        queue = Turns(answer, settle=0.01)
+        lines = [(f"第{i}句", 0.05 - i * 0.01) for i in range(5)]  # the later, the quicker to prepare
+        await asyncio.gather(*(arrive(queue, text, preparing) for text, preparing in lines))
+        assert queue.arriving == {} and queue.waiting == {}
+
+    asyncio.run(scenario())
+    assert "".join(heard).replace("。", "") == "".join(f"第{i}句" for i in range(5))
