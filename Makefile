@@ -119,8 +119,9 @@ test: dev redis-installed nginx-installed model validate lint web console-web ch
 eval: venv model
 	$(PY) -m tools.evaluate --model "$$($(PY) -m tools.train 2>/dev/null)"
 
+# Cost per turn against a minimal bot (README "Cost per turn"); BENCH_ARGS=--quick for a short check.
 bench: venv redis model
-	$(PY) -m tools.bench --model "$$($(PY) -m tools.train 2>/dev/null)"
+	$(PY) -m tools.bench --model "$$($(PY) -m tools.train 2>/dev/null)" $(BENCH_ARGS)
 
 clean:
 	rm -rf models .run results/tmp web/dist web/node_modules web/src/wording.json console/web/dist console/web/node_modules

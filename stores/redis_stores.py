@@ -6,6 +6,12 @@ REDIS_DB (0), REDIS_PASSWORD (none). The tracker store also masks card
 numbers, passwords and SMS codes in everything it writes, whatever channel
 the conversation came from.
 
+A conversation is a Redis list of its events, each masked JSON, and a turn appends only the
+events it added (RPUSH): Rasa's own store read, merged and rewrote the whole conversation on
+every turn, so a turn cost more the longer the conversation (`make bench`, `turn40_vs_5`).
+A conversation stored whole under the same key by an earlier release is still read, and
+becomes a list at its next turn.
+
 Rasa's stores take one host. With REDIS_SENTINELS set, their client (`self.red`) is replaced by
 the one daozhang.wiring makes for the master the Sentinels name, and a saved turn is
 acknowledged only once a replica has it (daozhang.replicated). A turn the store cannot read or
@@ -13,13 +19,15 @@ save is noted for the door (daozhang.unkept), which apologises: Rasa's own wrapp
 """
 from __future__ import annotations
 
+import itertools
 import json
-from typing import Any, Optional, Text
+from typing import Any, List, Optional, Text, Tuple
 
 from rasa.core.lock_store import RedisLockStore
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 from rasa.utils.endpoints import EndpointConfig
 
 from daozhang.masking import mask_values
@@ -29,8 +37,24 @@ from daozhang.wiring import blocking_redis, redis_settings, replica_wait_ms, sen
 from stores.ticket_locks import AtomicTicketLocks
 
 
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def stored_conversation(client: Any, key: Any) -> Optional[Text]:
+    """A stored conversation as Rasa serialises a tracker (JSON with its events), from its list
+    or from the one key an earlier release kept it in; None when there is none."""
+    kind, events = client.pipeline(transaction=False).type(key).lrange(key, 0, -1).execute(raise_on_error=False)
+    if _text(kind) == "string":
+        return _text(client.get(key))
+    if not events or isinstance(events, Exception):
+        return None
+    return f'{{"name": "", "events": [{",".join(map(_text, events))}]}}'  # the name: the tracker is named by its key
+
+
 class MaskingRedisTrackerStore(RedisTrackerStore):
-    """RedisTrackerStore from the environment that never writes a secret."""
+    """RedisTrackerStore from the environment that never writes a secret, and writes a turn's
+    events only."""
 
     def __init__(self, domain: Domain, host: Optional[Text] = None, port: Any = None,
                  db: Any = None, key_prefix: Optional[Text] = "daozhang", **kwargs: Any) -> None:
@@ -43,38 +67,73 @@ class MaskingRedisTrackerStore(RedisTrackerStore):
             self.replica_wait_ms = replica_wait_ms()
 
     @staticmethod
-    def serialise_tracker(tracker: DialogueStateTracker) -> Text:
-        return json.dumps(mask_values(tracker.as_dialogue().as_dict()))
+    def serialise_event(event: Event) -> Text:
+        return json.dumps(mask_values(event.as_dict()))
 
-    async def _retrieve(self, sender_id: Text, fetch_all_sessions: bool) -> Optional[DialogueStateTracker]:
-        """Rasa's read, its failure noted for the door (daozhang/unkept.py): Rasa would answer as if
-        the conversation had just begun."""
-        try:
-            return await super()._retrieve(sender_id, fetch_all_sessions)
-        except Exception as error:
-            not_kept(error)
-            raise
+    def _stored_end(self, key: Text) -> Tuple[Optional[dict], Optional[Text]]:
+        """(the last stored event, the whole conversation when an earlier release stored it as one key)."""
+        kind, last = self.red.pipeline(transaction=False).type(key).lindex(key, -1).execute(raise_on_error=False)
+        if _text(kind) == "string":
+            return None, self.red.get(key)
+        return (json.loads(last) if isinstance(last, (str, bytes)) else None), None
+
+    @staticmethod
+    def _new_events(tracker: DialogueStateTracker, last: Optional[dict]) -> List[Event]:
+        """The tracker's events after the last one stored (found from the end: a turn adds a few)."""
+        events = tracker.events
+        if last is None:
+            return list(events)
+        for index in range(len(events) - 1, -1, -1):
+            if events[index].timestamp == last["timestamp"] and events[index].type_name == last["event"]:
+                return list(itertools.islice(events, index + 1, len(events)))
+        return [event for event in events if event.timestamp > last["timestamp"]]
 
     async def save(self, tracker: DialogueStateTracker, timeout: Optional[float] = None) -> None:
         """Rasa's save, its failure noted for the door (daozhang/unkept.py): Rasa keeps the turn
         in memory only and answers as if it were kept."""
         try:
-            await self._save(tracker, timeout)
+            await self._append(tracker, timeout)
         except Exception as error:
             not_kept(error)
             raise
 
-    async def _save(self, tracker: DialogueStateTracker, timeout: Optional[float]) -> None:
-        """Rasa's save; through Sentinels its write returns once a replica has the turn."""
-        if self.replica_wait_ms is None:
-            return await super().save(tracker, timeout)
-        await self.stream_events(tracker)
+    async def _append(self, tracker: DialogueStateTracker, timeout: Optional[float]) -> None:
+        """Appends the turn's events, masked, and gives them to the event broker; through Sentinels
+        the write returns once a replica has it."""
         key = self.key_prefix + tracker.sender_id
-        stored = self.red.get(key)
-        if stored is not None:
-            tracker = self._merge_trackers(self.deserialise_tracker(tracker.sender_id, stored), tracker)
+        last, whole = self._stored_end(key)
+        if whole is not None:  # stored whole by an earlier release: merged as Rasa does, then a list
+            tracker = self._merge_trackers(self.deserialise_tracker(tracker.sender_id, whole), tracker)
+        new = self._new_events(tracker, last)
+        if self.event_broker is not None:
+            await self._stream_new_events(self.event_broker, new, tracker.sender_id)
+        if not new and whole is None:
+            return
+        expiry = timeout or self.record_exp
         with transaction(self.red, self.replica_wait_ms) as pipe:
-            pipe.set(key, self.serialise_tracker(tracker), ex=timeout or self.record_exp).execute()
+            if whole is not None:
+                pipe.delete(key)
+            if new:
+                pipe.rpush(key, *map(self.serialise_event, new))
+            if expiry:
+                pipe.expire(key, int(expiry))
+            pipe.execute()
+
+    async def _retrieve(self, sender_id: Text, fetch_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        """Rasa's, reading the list (the whole conversation, or its last session); a failure is noted
+        for the door (daozhang/unkept.py): Rasa would answer as if the conversation had just begun."""
+        try:
+            stored = stored_conversation(self.red, self.key_prefix + sender_id)
+        except Exception as error:
+            not_kept(error)
+            raise
+        if stored is None:
+            return None
+        tracker = self.deserialise_tracker(sender_id, stored)
+        if fetch_all_sessions:
+            return tracker
+        sessions = get_trackers_for_conversation_sessions(tracker)
+        return tracker if len(sessions) <= 1 else sessions[-1]
 
 
 class EnvRedisLockStore(AtomicTicketLocks, RedisLockStore):

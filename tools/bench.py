@@ -1,15 +1,22 @@
-"""Benchmark: model load time, parse latency, memory, normaliser speed,
-sandbox investigation latency, parse time by message length (linear: a long
-message must not stall the server), ticket creation against the real Redis,
-a merchant's turn through a real stack (the replay conversations, median and
-p90), and what durability costs a turn: the writes of one turn against a Redis that
-fsyncs every write (`appendfsync always`, as `make run` starts it) and one
-that fsyncs once a second, on the disk `make run` keeps its data on; and what Rasa's SQL event
-broker (the agent console's feed) adds to a turn: its events per turn times its cost per event.
+"""Benchmark: what a merchant's turn costs, against a minimal bot in the same run (issue 24), and
+the figures around it.
 
-Figures, not assertions: `make bench` prints them and writes
-results/bench.json. Parse latency is measured in-process on every held-out
-message (several passes), so it excludes HTTP.
+The comparison (tools/bench_turns.py): per-turn latency p50/p95/p99 and throughput through the
+REST webhook, sequentially and with 10 and 50 conversations at once, in conversations of 5 and
+40 turns, for our stack and for the minimal bot (tools/bench_minimal.py); where a turn's time
+goes (tools/bench_probe.py); training time, model size and resident memory of each server.
+Top-level keys: `p50_ratio`, `p95_ratio` (ours over the minimal bot's, sequential 5-turn
+conversations), `throughput10_ratio` (10 at once, 5-turn), `turn40_vs_5` (mean time per turn in
+40-turn over 5-turn conversations, sequential, ours divided by the minimal bot's).
+
+Around it, in-process: model load time, parse latency on the held-out messages and by message
+length (linear: a long message must not stall the server), normaliser speed, sandbox
+investigation latency, ticket creation against a real Redis, what durability costs a turn
+(`appendfsync always` against `everysec`, on the disk `make run` keeps its data on), and what
+Rasa's SQL event broker (the agent console's feed) adds to a turn.
+
+Figures, not assertions: `make bench` prints them and writes results/bench.json and
+results/bench.png. `--quick` plays fewer conversations (a check that the bench works).
 """
 from __future__ import annotations
 
@@ -128,36 +135,6 @@ async def _parse_ms_by_length(agent, lengths=(500, 1000, 2000, 4000, 8000)):
     return figures
 
 
-def _conversation_turn_ms(rounds: int) -> dict:
-    """ms per merchant turn through a real stack (REST → rasa → action server → Redis): the sandbox
-    conversations of tests/replay, on a pinned weekday, against a Redis of the stack's own."""
-    import tempfile
-
-    import yaml
-
-    from tests.support.redis_server import RedisServer
-    from tests.support.stack import Stack
-
-    scripts = yaml.safe_load((Path(__file__).resolve().parent.parent / "tests" / "replay" / "conversations.yml")
-                             .read_text(encoding="utf-8"))["conversations"]
-    server = RedisServer().start()
-    stack = Stack(Path(tempfile.mkdtemp(prefix="bench-turns-")), redis_port=server.port, redis_db=0,
-                  DZ_TODAY="2026-12-02", DZ_RATE_LIMIT="off").start()
-    times = []
-    try:
-        for n in range(rounds):
-            for name, turns in scripts.items():
-                for text in turns:
-                    started = time.perf_counter()
-                    stack.say(f"bench{n}-{name}", text)
-                    times.append((time.perf_counter() - started) * 1000)
-    finally:
-        stack.stop()
-        server.stop()
-    return {"turns": len(times), "median": round(statistics.median(times), 1), "p90": round(_percentile(times, 0.9), 1),
-            "broker_events_per_turn": round(_rows(stack.events_db) / len(times), 1)}
-
-
 def _rows(events_db: Path) -> int:
     import sqlite3
 
@@ -188,21 +165,49 @@ def _event_broker_ms(count: int, ours: bool) -> float:
     return (time.perf_counter() - started) / count * 1000
 
 
+def _ratios(turns: dict) -> dict:
+    """The issue's four figures: ours over the minimal bot's."""
+    ours, minimal = turns["ours"]["scenarios"], turns["minimal"]["scenarios"]
+
+    def growth(bot: dict) -> float:
+        return bot["c1t40"]["mean_ms"] / bot["c1t5"]["mean_ms"]
+
+    return {"p50_ratio": round(ours["c1t5"]["p50_ms"] / minimal["c1t5"]["p50_ms"], 2),
+            "p95_ratio": round(ours["c1t5"]["p95_ms"] / minimal["c1t5"]["p95_ms"], 2),
+            "throughput10_ratio": round(ours["c10t5"]["turns_per_s"] / minimal["c10t5"]["turns_per_s"], 2),
+            "turn40_vs_5": round(growth(ours) / growth(minimal), 2),
+            "turn40_vs_5_each": {"ours": round(growth(ours), 2), "minimal": round(growth(minimal), 2)}}
+
+
+def _machine() -> str:
+    import os
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "cpu")
+    return (f"{platform.machine()}, {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"load average {os.getloadavg()[0]:.1f} at the start")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--passes", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="fewer conversations and passes")
     args = parser.parse_args()
     quiet_rasa_imports()
 
     from daozhang.text.normalise import normalise
+    from tools.bench_chart import chart
+    from tools.bench_minimal import our_training
+    from tools.bench_turns import compare
 
+    machine = _machine()
     texts = [row["text"] for row in load_examples(HELDOUT)]
     started = time.perf_counter()
     agent = load_agent(args.model)
     load_seconds = time.perf_counter() - started
     asyncio.run(agent.parse_message("预热"))
-    latencies = asyncio.run(_parse_latencies(agent, texts, args.passes))
+    latencies = asyncio.run(_parse_latencies(agent, texts, 1 if args.quick else args.passes))
 
     started = time.perf_counter()
     for text in texts * 10:
@@ -210,7 +215,7 @@ def main() -> int:
     normalise_us = (time.perf_counter() - started) / (len(texts) * 10) * 1e6
 
     figures = {
-        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}",
+        "machine": machine,
         "model": args.model.name,
         "model_load_seconds": round(load_seconds, 2),
         "messages": len(latencies),
@@ -223,19 +228,29 @@ def main() -> int:
         "ticket_create_ms_mean": round(_ticket_create_ms(200), 3),
         "redis_fsync_always": _redis_writes_ms("always", 400),
         "redis_fsync_everysec": _redis_writes_ms("everysec", 400),
-        "conversation_turn_ms": _conversation_turn_ms(3),
         "event_broker_ms_per_event_rasa": round(_event_broker_ms(300, ours=False), 3),
         "event_broker_ms_per_event": round(_event_broker_ms(300, ours=True), 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
+    del agent
+    turns = compare(args.model, args.quick)
+    ours = turns["ours"]
+    ours["model"] = {k: v for k, v in our_training().items() if k != "model"}
+    played = sum(s["turns"] for s in ours["scenarios"].values()) + 6  # and the warm-up's
+    per_turn = round(_rows(ours.pop("events_db")) / played, 1)
+    sequential = ours["scenarios"]["c1t5"]
+    figures["conversation_turn_ms"] = {"turns": sequential["turns"], "median": sequential["p50_ms"],
+                                       "p90": sequential["p90_ms"], "broker_events_per_turn": per_turn}
     # What the SQL event broker (the console's feed) adds to a turn, blocking Rasa's event loop.
-    per_turn = figures["conversation_turn_ms"]["broker_events_per_turn"]
     figures["event_broker_ms_per_turn"] = round(figures["event_broker_ms_per_event"] * per_turn, 2)
     figures["event_broker_ms_per_turn_rasa"] = round(figures["event_broker_ms_per_event_rasa"] * per_turn, 2)
+    figures = {**_ratios(turns), "quick": args.quick, **figures, "turns": turns}
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "bench.json").write_text(json.dumps(figures, indent=1))
+    (RESULTS / "bench.json").write_text(json.dumps(figures, indent=1, ensure_ascii=False))
+    chart(turns, figures, RESULTS / "bench.png")
     for key, value in figures.items():
-        print(f"{key:>20}: {value}")
+        if key != "turns":
+            print(f"{key:>20}: {value}")
     return 0
 
 

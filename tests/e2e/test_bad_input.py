@@ -5,6 +5,7 @@ import uuid
 import pytest
 import redis
 
+from stores.redis_stores import stored_conversation
 from tests.support.stack import http_post
 from tests.support.wechat_peer import WeChatServers, follower, signed
 from tests.support.widget_peer import WidgetPeer
@@ -69,7 +70,7 @@ def test_web_widget(stack):
 def test_nothing_unmasked_was_stored_and_every_channel_still_answers(stack, wechat):
     client = redis.Redis(host=stack.redis_host, port=stack.redis_port, db=stack.redis_db)
     for key in client.scan_iter("daozhang:tracker:*"):
-        stored = client.get(key).decode()
+        stored = stored_conversation(client, key)
         assert CARD not in stored and PASSWORD not in stored, key
     assert stack.say(f"after-{uuid.uuid4().hex[:6]}", "你好")
     status, answer = stack.ivr({"call_id": f"after-{uuid.uuid4().hex[:6]}", "transcript": "你好", "confidence": 0.9})

@@ -6,6 +6,7 @@ import uuid
 import pytest
 import redis
 
+from stores.redis_stores import stored_conversation
 from tests.support.stack import http_post
 
 MERCHANT_SPOKEN = "八九八三幺零零零零零零零零零二"
@@ -88,7 +89,7 @@ def test_the_calling_number_is_stored_masked_only(stack):
     call = call_id()
     turn(stack, call, "刷卡的钱没到账", caller="13812345678")
     store = redis.Redis(host=stack.redis_host, port=stack.redis_port, db=stack.redis_db)
-    tracker = store.get(f"daozhang:tracker:ivr:{call}").decode()
+    tracker = stored_conversation(store, f"daozhang:tracker:ivr:{call}")
     assert "13812345678" not in tracker and "138****5678" in tracker
 
 

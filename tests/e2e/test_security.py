@@ -17,6 +17,7 @@ import pytest
 import redis
 
 from daozhang.adapters.sandbox import SandboxAdapter
+from stores.redis_stores import stored_conversation
 from tests.support.stack import IVR_TOKEN, Stack, http_post
 from tests.support.wechat_peer import WeChatServers, account_settings, follower
 from tests.support.widget_peer import WidgetPeer
@@ -118,7 +119,7 @@ def test_a_merchant_id_alone_reveals_nothing_until_the_check_passes(guarded):
     assert "没有通过" in failed and "2次" in failed and "368" not in failed
     passed = texts(guarded.say(who, "结算卡后四位5566"))
     assert "核对通过" in passed and "368.00元" in passed
-    said = [e for e in json.loads(store(guarded).get(f"daozhang:tracker:rest:{who}"))["events"]
+    said = [e for e in json.loads(stored_conversation(store(guarded), f"daozhang:tracker:rest:{who}"))["events"]
             if e["event"] == "user"]
     answers = json.dumps(said[-2:], ensure_ascii=False)  # the stored answers, with their parse data
     assert "5566" not in answers and "1234" not in answers and "尾号****" in answers
@@ -214,7 +215,7 @@ def test_another_caller_answers_the_check_on_the_keypad(guarded):
     assert "后四位" in asked and "按键" in asked
     heard = ivr(guarded, call, dtmf="5566#", caller="13912345678")
     assert "三百六十八元" in heard
-    said = [e for e in json.loads(store(guarded).get(f"daozhang:tracker:ivr:{call}"))["events"]
+    said = [e for e in json.loads(stored_conversation(store(guarded), f"daozhang:tracker:ivr:{call}"))["events"]
             if e["event"] == "user"]
     assert "5566" not in json.dumps(said) and "13912345678" not in json.dumps(said)
 

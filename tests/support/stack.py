@@ -64,11 +64,16 @@ class Stack:
     """The servers a merchant's message really goes through."""
 
     def __init__(self, workdir: Path, redis_port: Optional[int] = None, redis_db: int = 9,
-                 token: Optional[str] = None, debug: bool = False, **env: str) -> None:
+                 token: Optional[str] = None, debug: bool = False, model: Optional[Path] = None,
+                 endpoints: Path = ROOT / "endpoints.yml", credentials: Path = ROOT / "credentials.yml",
+                 actions: bool = True, launcher: str = "tools.rasa_quiet", **env: str) -> None:
         """`redis_port`: a Redis of this stack's own; `redis_db`: its database (flushed at start);
         `token`: RASA_TOKEN, as `make run` passes it; `debug`: both servers log at debug level;
+        `model`, `endpoints`, `credentials`, `actions` (an action server or none) and `launcher`
+        (the module that runs `rasa`) default to ours (the bench serves another bot);
         `env`: settings for both servers (DZ_TODAY pins the day)."""
-        self.model = model_path()
+        self.model = model or model_path()
+        self.endpoints, self.credentials, self.actions, self.launcher = endpoints, credentials, actions, launcher
         if not self.model.exists():
             raise RuntimeError(f"{self.model} is missing: run `make model` first")
         self.workdir = workdir
@@ -92,10 +97,11 @@ class Stack:
                "ACTION_PORT": str(self.action_port), "DZ_LOOKUP_TIMEOUT": "2",
                "DZ_EVENTS_DB": str(self.events_db), **self.env}
         logs = self.workdir
-        self.processes.append(subprocess.Popen(
-            [sys.executable, "-m", "tools.rasa_quiet", "run", "actions", "--port", str(self.action_port),
-             "--actions", "actions", *(["--debug"] if self.debug else [])],
-            cwd=ROOT, env=env, stdout=open(logs / "actions.log", "w"), stderr=subprocess.STDOUT))
+        if self.actions:
+            self.processes.append(subprocess.Popen(
+                [sys.executable, "-m", "tools.rasa_quiet", "run", "actions", "--port", str(self.action_port),
+                 "--actions", "actions", *(["--debug"] if self.debug else [])],
+                cwd=ROOT, env=env, stdout=open(logs / "actions.log", "w"), stderr=subprocess.STDOUT))
         self._env = env
         self.processes.append(self._rasa_server())
         self._wait_ready()
@@ -103,21 +109,21 @@ class Stack:
 
     def _rasa_server(self) -> subprocess.Popen:
         return subprocess.Popen(
-            [sys.executable, "-m", "tools.rasa_quiet", "run", "--enable-api", "-i", "127.0.0.1",
+            [sys.executable, "-m", self.launcher, "run", "--enable-api", "-i", "127.0.0.1",
              "--port", str(self.rasa_port),
              *(["--auth-token", self.token] if self.token else []), *(["--debug"] if self.debug else []),
-             "--model", str(self.model), "--endpoints", str(ROOT / "endpoints.yml"),
-             "--credentials", str(ROOT / "credentials.yml")],
+             "--model", str(self.model), "--endpoints", str(self.endpoints),
+             "--credentials", str(self.credentials)],
             cwd=ROOT, env=self._env, stdout=open(self.workdir / "rasa.log", "a"), stderr=subprocess.STDOUT)
 
     def stop_rasa(self) -> None:
         """The Rasa server goes away (the action server and Redis stay), as in a crash or a deploy."""
-        self.processes[1].terminate()
-        self.processes[1].wait(timeout=30)
+        self.processes[-1].terminate()
+        self.processes[-1].wait(timeout=30)
 
     def start_rasa(self) -> None:
         """The Rasa server again, on the same port."""
-        self.processes[1] = self._rasa_server()
+        self.processes[-1] = self._rasa_server()
         self._wait_ready()
 
     def _wait_ready(self, timeout: float = 240) -> None:
@@ -128,7 +134,8 @@ class Stack:
             try:
                 status = http_json(self._api("/status"), timeout=2)
                 if status.get("model_file"):
-                    http_json(f"http://127.0.0.1:{self.action_port}/health", timeout=2)
+                    if self.actions:
+                        http_json(f"http://127.0.0.1:{self.action_port}/health", timeout=2)
                     return
             except OSError:
                 pass
@@ -149,6 +156,10 @@ class Stack:
     @property
     def action_server(self) -> subprocess.Popen:
         return self.processes[0]
+
+    @property
+    def rasa(self) -> subprocess.Popen:
+        return self.processes[-1]
 
     def _api(self, path: str) -> str:
         """A URL of Rasa's HTTP API, with the token it was started with (a query parameter)."""

@@ -1,0 +1,84 @@
+"""Cost per turn, ours against the minimal bot (tools/bench_minimal.py), in one run.
+
+Both bots are served at once: ours as `make run` serves it (REST through the door, action
+server, Redis tracker and lock stores on a Redis of the bench's own, the SQL event broker, the
+sandbox), the minimal one with plain REST and in-memory stores. No burst limit, and the door's
+reply deadline far off: a slow turn is measured, not cut short by the apology. Every scenario is played on
+both, in alternating order, so a machine that gets busier hits both. Each server runs under
+tools/bench_probe.py, which sums where the time of a turn goes.
+"""
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from tests.support.redis_server import RedisServer
+from tests.support.stack import Stack
+from tools.bench_load import play
+from tools.bench_minimal import minimal_bot
+
+# (conversations at once, turns per conversation, conversations)
+FULL = [(1, 5, 20), (1, 40, 3), (10, 5, 30), (10, 40, 10), (50, 5, 50), (50, 40, 50)]
+QUICK = [(1, 5, 6), (1, 40, 1), (10, 5, 10), (50, 5, 50)]
+PINNED_DAY = "2026-12-02"  # a Wednesday: the sandbox answers the same whatever day the bench runs
+
+
+def _memory_mb(pid: int) -> dict:
+    """Resident memory now and at its peak (VmRSS, VmHWM in /proc)."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return {"rss_mb": round(int(fields["VmRSS"].split()[0]) / 1024, 1),
+            "peak_rss_mb": round(int(fields["VmHWM"].split()[0]) / 1024, 1)}
+
+
+def _breakdown(probe: Path) -> dict:
+    """ms per turn of each part the probe timed, and Redis commands per turn, per phase."""
+    if not probe.exists():
+        return {}
+    figures = {}
+    for phase, sums in json.loads(probe.read_text()).items():
+        turns = sums.get("turn_calls") or 1
+        figures[phase] = {key.replace("_ms", "_ms_per_turn") if key.endswith("_ms") else
+                          key.replace("_calls", "_per_turn"): round(value / turns, 2)
+                          for key, value in sorted(sums.items())}
+    return figures
+
+
+def compare(model: Path, quick: bool) -> dict:
+    """{"minimal": …, "ours": …}: per scenario the latency figures, plus memory, model and breakdown."""
+    workdir = Path(tempfile.mkdtemp(prefix="bench-turns-"))
+    minimal = minimal_bot()
+    redis = RedisServer().start()
+    stacks = {}
+    try:
+        for name, options in (
+                ("minimal", {"model": minimal["model"], "endpoints": minimal["endpoints"],
+                             "credentials": minimal["credentials"], "actions": False}),
+                ("ours", {"model": model})):
+            (workdir / name).mkdir()
+            stacks[name] = Stack(workdir / name, redis_port=redis.port, redis_db=len(stacks),
+                                 launcher="tools.bench_probe", DZ_BENCH_PROBE=str(workdir / f"{name}.json"),
+                                 DZ_TODAY=PINNED_DAY, DZ_RATE_LIMIT="off", DZ_REPLY_DEADLINE="120",
+                                 **options).start()
+        results = {name: {"scenarios": {}} for name in stacks}
+        for name, stack in stacks.items():
+            play(f"{stack.url}/webhooks/rest/webhook", "warm", 3, 1, 2)
+        for number, (concurrency, turns, conversations) in enumerate(QUICK if quick else FULL):
+            phase = f"c{concurrency}t{turns}"
+            for name in (("minimal", "ours") if number % 2 == 0 else ("ours", "minimal")):
+                results[name]["scenarios"][phase] = play(f"{stacks[name].url}/webhooks/rest/webhook", phase,
+                                                         turns, concurrency, conversations)
+                print(f"  {name:>8} {phase:>7}: {results[name]['scenarios'][phase]}", flush=True)
+        for name, stack in stacks.items():
+            results[name]["memory"] = {"rasa": _memory_mb(stack.rasa.pid)}
+            if stack.actions:
+                results[name]["memory"]["action_server"] = _memory_mb(stack.action_server.pid)
+                results[name]["memory"]["redis"] = _memory_mb(redis.process.pid)
+            results[name]["breakdown"] = _breakdown(workdir / f"{name}.json")
+        results["minimal"]["model"] = {k: minimal[k] for k in ("training_seconds", "model_mb")}
+        results["ours"]["events_db"] = stacks["ours"].events_db
+    finally:
+        for stack in stacks.values():
+            stack.stop()
+        redis.stop()
+    return results
