@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, FrozenSet
+from typing import Any, FrozenSet, Set
 
 from daozhang.text.normalise import to_simplified
 from daozhang.text.numerals import DIGIT_CHARS, ascii_digits
@@ -118,9 +118,22 @@ def _mask_secrets(text: str) -> str:
     return text
 
 
+_SEEN_CLEAN: Set[str] = set()  # texts already found to hold no secret (never one that held a secret)
+_SEEN_CLEAN_MAX = 4096
+
+
 def mask_text(text: str) -> str:
-    """The masked text alone."""
-    return mask(text).text
+    """The masked text alone. A store masks every string of every event it writes (intent names,
+    the bot's own lines, the same user text in several fields), so a text already found clean is
+    not scanned again; a text with a secret is never kept here."""
+    if text in _SEEN_CLEAN:
+        return text
+    masked = mask(text).text
+    if masked == text:
+        if len(_SEEN_CLEAN) >= _SEEN_CLEAN_MAX:
+            _SEEN_CLEAN.clear()
+        _SEEN_CLEAN.add(text)
+    return masked
 
 
 def mask_values(value: Any) -> Any:

@@ -3,7 +3,8 @@
 `DZ_EVENTS_URL` (an SQLAlchemy URL: PostgreSQL in production) or else the SQLite file
 `DZ_EVENTS_DB` (default .run/events.db), so `rasa run` works by hand without either set, and
 the console reads the very same database. Rasa's broker commits once per event, on the server's
-event loop. On SQLite, Rasa's own class opens the file anew for every event and waits for the
+event loop; our tracker store hands it a turn's events at once (`publish_many`, one commit).
+On SQLite, Rasa's own class opens the file anew for every event and waits for the
 disk on every commit (about 5 ms an event here, `make bench`); this one keeps one connection
 open, in WAL mode with `synchronous=NORMAL`: a commit is a write to the log, and the console
 reads while Rasa writes. A crash of the process loses nothing committed; a power cut may lose
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 from asyncio import AbstractEventLoop
 from pathlib import Path
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 import sqlalchemy
 import sqlalchemy.orm
@@ -42,9 +43,13 @@ class EnvSQLEventBroker(SQLEventBroker):
 
     def publish(self, event: Dict[Text, Any]) -> None:
         """One insert, without an ORM session per event (the row Rasa's own class writes)."""
+        self.publish_many([event])
+
+    def publish_many(self, events: List[Dict[Text, Any]]) -> None:
+        """A turn's events in one transaction: one commit a turn instead of one an event."""
         with self.engine.begin() as connection:
             connection.execute(self.SQLBrokerEvent.__table__.insert(),
-                               {"sender_id": event.get("sender_id"), "data": json.dumps(event)})
+                               [{"sender_id": event.get("sender_id"), "data": json.dumps(event)} for event in events])
 
     @classmethod
     async def from_endpoint_config(cls, broker_config: EndpointConfig,

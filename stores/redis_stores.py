@@ -23,10 +23,12 @@ import itertools
 import json
 from typing import Any, List, Optional, Text, Tuple
 
+from rasa.core.brokers.broker import EventBroker
 from rasa.core.lock_store import RedisLockStore
 from rasa.core.tracker_store import RedisTrackerStore
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import ActionExecuted, Event, split_events
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 from rasa.utils.endpoints import EndpointConfig
 
@@ -69,6 +71,15 @@ class MaskingRedisTrackerStore(RedisTrackerStore):
     @staticmethod
     def serialise_event(event: Event) -> Text:
         return json.dumps(mask_values(event.as_dict()))
+
+    async def _stream_new_events(self, event_broker: EventBroker, new_events: List[Event], sender_id: Text) -> None:
+        """Rasa's, masked as the store is, and in one batch when the broker takes one (our SQL broker)."""
+        bodies = [{"sender_id": sender_id, **mask_values(event.as_dict())} for event in new_events]
+        if hasattr(event_broker, "publish_many"):
+            event_broker.publish_many(bodies)
+        else:
+            for body in bodies:
+                event_broker.publish(body)
 
     def _stored_end(self, key: Text) -> Tuple[Optional[dict], Optional[Text]]:
         """(the last stored event, the whole conversation when an earlier release stored it as one key)."""
@@ -130,10 +141,10 @@ class MaskingRedisTrackerStore(RedisTrackerStore):
         if stored is None:
             return None
         tracker = self.deserialise_tracker(sender_id, stored)
-        if fetch_all_sessions:
-            return tracker
-        sessions = get_trackers_for_conversation_sessions(tracker)
-        return tracker if len(sessions) <= 1 else sessions[-1]
+        sessions = split_events(tracker.events, ActionExecuted, {"action_name": ACTION_SESSION_START_NAME})
+        if fetch_all_sessions or len(sessions) <= 1:
+            return tracker  # one session: not replayed a second time to split it
+        return get_trackers_for_conversation_sessions(tracker)[-1]
 
 
 class EnvRedisLockStore(AtomicTicketLocks, RedisLockStore):

@@ -4,6 +4,11 @@ A conversation of n turns is made of the sandbox conversations' lines (tests/rep
 dev set), one script after another from a starting script, so every conversation opens with a
 first message and goes on as merchants do. `concurrency` conversations run at once, each turn
 waiting for the answer to the one before, as a merchant does.
+
+The script of the sandbox's merchant that never answers (`stall` in daozhang/data/sandbox.yml)
+is left out: its turn is the lookup timeout by design (a fault, told apart in the README), which
+the minimal bot has nothing to compare with, and one such turn in twenty made p95 and the means a
+measure of the timeout instead of the cost per turn.
 """
 from __future__ import annotations
 
@@ -15,12 +20,23 @@ from pathlib import Path
 import aiohttp
 import yaml
 
+from daozhang.resources import load_yaml
+
 SCRIPTS = Path(__file__).resolve().parent.parent / "tests" / "replay" / "conversations.yml"
+
+
+def stalling_scripts() -> list:
+    """The names of the scripts that talk about a merchant the sandbox never answers for."""
+    stalling = {merchant for merchant, entry in load_yaml("sandbox.yml")["merchants"].items() if entry.get("stall")}
+    scripts = yaml.safe_load(SCRIPTS.read_text(encoding="utf-8"))["conversations"]
+    return [name for name, lines in scripts.items() if any(m in str(line) for line in lines for m in stalling)]
 
 
 def conversation(start: int, turns: int) -> list:
     """`turns` merchant lines: the scripts from number `start` on, in order, round again if needed."""
-    scripts = list(yaml.safe_load(SCRIPTS.read_text(encoding="utf-8"))["conversations"].values())
+    left_out = stalling_scripts()
+    scripts = [lines for name, lines in yaml.safe_load(SCRIPTS.read_text(encoding="utf-8"))["conversations"].items()
+               if name not in left_out]
     lines = []
     while len(lines) < turns:
         lines.extend(scripts[start % len(scripts)])

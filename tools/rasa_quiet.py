@@ -53,9 +53,10 @@ def quiet_rasa_imports() -> None:
 
 def main() -> int:
     quiet_rasa_imports()
-    from tools import schema_check
+    from tools import event_lookup, schema_check
 
     schema_check.install()  # each action reply checked against a schema checked once, not every turn
+    event_lookup.install()  # an event's class found by its name in a table, not by walking every class
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *sys.argv[1:]]

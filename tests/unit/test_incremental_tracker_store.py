@@ -8,7 +8,7 @@ import uuid
 import pytest
 import redis
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from stores.redis_stores import MaskingRedisTrackerStore
@@ -62,6 +62,7 @@ def test_turns_are_kept_in_order_masked_and_streamed_once(run, prefix, client):
     stored = client.lrange(f"{prefix}:tracker:rest:m1", 0, -1)
     assert len(stored) == 9 and CARD not in "".join(stored)
     assert [e["event"] for e in broker.published] == ["user", "action", "bot"] * 3
+    assert CARD not in str(broker.published)  # the console's feed is masked as the store is
 
 
 def test_two_servers_taking_turns_lose_nothing(run, prefix):
@@ -106,3 +107,19 @@ def test_a_save_writes_the_turn_only_however_long_the_conversation(run, prefix, 
     assert "cmdstat_set" not in late_commands and "cmdstat_get" not in late_commands
     assert late_commands.get("cmdstat_rpush") == 1
     assert late_bytes <= early_bytes + 64  # the bytes of one event, not of the conversation
+
+
+def test_a_turn_reads_the_last_session_and_the_whole_conversation_stays_kept(run, prefix):
+    store = MaskingRedisTrackerStore(Domain.empty(), key_prefix=prefix)
+    tracker = DialogueStateTracker("rest:m9", slots=[])
+    for session, line in enumerate(["上周的钱没到", "今天又来问"]):
+        tracker.update(ActionExecuted("action_session_start"))
+        tracker.update(SessionStarted())
+        tracker.update(ActionExecuted("action_listen"))
+        tracker.update(UserUttered(line))
+        run(store.save(tracker))
+        last = run(store.retrieve("rest:m9"))
+        assert [e.text for e in last.events if isinstance(e, UserUttered)] == [line]
+    assert said(store, run, "rest:m9") == ["今天又来问"]
+    whole = run(store.retrieve_full_tracker("rest:m9"))
+    assert [e.text for e in whole.events if isinstance(e, UserUttered)] == ["上周的钱没到", "今天又来问"]

@@ -1,7 +1,8 @@
 """Card numbers, passwords and SMS codes never survive masking."""
 import pytest
 
-from daozhang.masking import CARD_NUMBER, SECRET, mask, mask_phone
+from daozhang import masking
+from daozhang.masking import CARD_NUMBER, SECRET, mask, mask_phone, mask_text
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -93,3 +94,11 @@ def test_talk_about_secrets_without_one_is_left_alone(text):
 def test_a_calling_number_keeps_only_its_ends():
     assert mask_phone("13812345678") == "138****5678"
     assert mask_phone("+86 138-1234-5678") == "138****5678"
+
+
+def test_a_text_masked_again_gives_the_same_and_a_secret_is_never_remembered():
+    card_line = "卡号6222021234567890128 怎么没到账"
+    for _ in range(3):  # the store masks the same strings turn after turn
+        assert mask_text("商户号898310000000003") == "商户号898310000000003"
+        assert "6222021234567890128" not in mask_text(card_line)
+    assert not any("6222021234567890128" in seen for seen in masking._SEEN_CLEAN)
