@@ -47,6 +47,8 @@ class EnvSQLEventBroker(SQLEventBroker):
 
     def publish_many(self, events: List[Dict[Text, Any]]) -> None:
         """A turn's events in one transaction: one commit a turn instead of one an event."""
+        if not events:  # an empty list would insert one row of nothing
+            return
         with self.engine.begin() as connection:
             connection.execute(self.SQLBrokerEvent.__table__.insert(),
                                [{"sender_id": event.get("sender_id"), "data": json.dumps(event)} for event in events])
