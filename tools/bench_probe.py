@@ -62,29 +62,17 @@ def _dump() -> None:
     target.with_suffix(".part").replace(target)
 
 
-def _turn(inner):
-    """Agent.handle_message: the phase is set for everything the turn does, the sums written after it."""
+def _phased(inner, part: str, message_at: int):
+    """A coroutine that handles a message (its argument number `message_at`): the phase is set from
+    its sender for everything it does, its time summed as `part`, and the sums written after it."""
     @functools.wraps(inner)
-    async def wrapper(self, message):
-        _PHASE.set(_phase_of(message.sender_id or ""))
+    async def wrapper(*args):
+        _PHASE.set(_phase_of(args[message_at].sender_id or ""))
         started = time.perf_counter()
         try:
-            return await inner(self, message)
+            return await inner(*args)
         finally:
-            _add("turn", time.perf_counter() - started)
-            _dump()
-    return wrapper
-
-
-def _phase_at_door(inner):
-    @functools.wraps(inner)
-    async def wrapper(message, on_new_message):
-        _PHASE.set(_phase_of(message.sender_id or ""))
-        started = time.perf_counter()
-        try:
-            return await inner(message, on_new_message)
-        finally:
-            _add("door_total", time.perf_counter() - started)
+            _add(part, time.perf_counter() - started)
             _dump()
     return wrapper
 
@@ -95,7 +83,7 @@ def install() -> None:
     import redis.asyncio
     from rasa.core import actions, agent, processor, tracker_store
 
-    agent.Agent.handle_message = _turn(agent.Agent.handle_message)
+    agent.Agent.handle_message = _phased(agent.Agent.handle_message, "turn", 1)  # (self, message)
     P = processor.MessageProcessor
     for name, part in (("parse_message", "nlu"), ("_predict_next_with_tracker", "policies"),
                        ("_run_action", "actions"), ("fetch_tracker_and_update_session", "tracker_retrieve"),
@@ -112,7 +100,7 @@ def install() -> None:
         from stores import redis_stores
     except ImportError:
         return
-    door.admit = _phase_at_door(door.admit)  # before the channels import it by name
+    door.admit = _phased(door.admit, "door_total", 0)  # (message, on_new_message); before the channels import it
     for name in ("within_burst_limit", "verification_step", "kept_for", "rated", "held_case_line"):
         _timed(door, name, "door_steps")
     _timed(door, "mask", "door_masking")
