@@ -23,7 +23,6 @@ import itertools
 import json
 from typing import Any, List, Optional, Text, Tuple
 
-from rasa.core.brokers.broker import EventBroker
 from rasa.core.lock_store import RedisLockStore
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.constants import ACTION_SESSION_START_NAME
@@ -68,18 +67,15 @@ class MaskingRedisTrackerStore(RedisTrackerStore):
             self.red = blocking_redis("state", db=settings["db"])
             self.replica_wait_ms = replica_wait_ms()
 
-    @staticmethod
-    def serialise_event(event: Event) -> Text:
-        return json.dumps(mask_values(event.as_dict()))
-
-    async def _stream_new_events(self, event_broker: EventBroker, new_events: List[Event], sender_id: Text) -> None:
-        """Rasa's, masked as the store is, and in one batch when the broker takes one (our SQL broker)."""
-        bodies = [{"sender_id": sender_id, **mask_values(event.as_dict())} for event in new_events]
-        if hasattr(event_broker, "publish_many"):
-            event_broker.publish_many(bodies)
+    def _publish(self, masked: List[dict], sender_id: Text) -> None:
+        """Rasa's `_stream_new_events` for the events as the store writes them (masked), in one
+        batch when the broker takes one (our SQL broker)."""
+        bodies = [{"sender_id": sender_id, **event} for event in masked]
+        if hasattr(self.event_broker, "publish_many"):
+            self.event_broker.publish_many(bodies)
         else:
             for body in bodies:
-                event_broker.publish(body)
+                self.event_broker.publish(body)
 
     def _stored_end(self, key: Text) -> Tuple[Optional[dict], Optional[Text]]:
         """(the last stored event, the whole conversation when an earlier release stored it as one key)."""
@@ -115,9 +111,9 @@ class MaskingRedisTrackerStore(RedisTrackerStore):
         last, whole = self._stored_end(key)
         if whole is not None:  # stored whole by an earlier release: merged as Rasa does, then a list
             tracker = self._merge_trackers(self.deserialise_tracker(tracker.sender_id, whole), tracker)
-        new = self._new_events(tracker, last)
+        new = [mask_values(event.as_dict()) for event in self._new_events(tracker, last)]
         if self.event_broker is not None:
-            await self._stream_new_events(self.event_broker, new, tracker.sender_id)
+            self._publish(new, tracker.sender_id)
         if not new and whole is None:
             return
         expiry = timeout or self.record_exp
@@ -125,7 +121,7 @@ class MaskingRedisTrackerStore(RedisTrackerStore):
             if whole is not None:
                 pipe.delete(key)
             if new:
-                pipe.rpush(key, *map(self.serialise_event, new))
+                pipe.rpush(key, *map(json.dumps, new))
             if expiry:
                 pipe.expire(key, int(expiry))
             pipe.execute()

@@ -81,7 +81,7 @@ def install() -> None:
     """Puts the stopwatches in; the modules that are not loaded (the minimal bot's) are skipped."""
     import redis
     import redis.asyncio
-    from rasa.core import actions, agent, processor, tracker_store
+    from rasa.core import actions, agent, processor
 
     agent.Agent.handle_message = _phased(agent.Agent.handle_message, "turn", 1)  # (self, message)
     P = processor.MessageProcessor
@@ -90,7 +90,6 @@ def install() -> None:
                        ("save_tracker", "tracker_save")):
         _timed(P, name, part)
     _timed(actions.action.RemoteAction, "run", "action_server")
-    _timed(tracker_store.TrackerStore, "_stream_new_events", "event_broker")
     for client in (redis.Redis, redis.asyncio.Redis):
         _timed(client, "execute_command", "redis_command")
     for pipeline in (redis.client.Pipeline, redis.asyncio.client.Pipeline):
@@ -105,6 +104,7 @@ def install() -> None:
         _timed(door, name, "door_steps")
     _timed(door, "mask", "door_masking")
     _timed(redis_stores, "mask_values", "store_masking")
+    _timed(redis_stores.MaskingRedisTrackerStore, "_publish", "event_broker")
 
 
 def main() -> int:
