@@ -14,8 +14,8 @@ answered at once.
 Lines also reach the queue in the order they were sent: socket.io runs each
 event in a task of its own, and a line whose Redis calls return first would
 otherwise overtake the one before it (a merchant id answered before the
-question it answers). `in_arrival_order` holds a message's preparation until
-the messages that arrived before it are queued.
+question it answers). `submit` runs a message's preparation only once the
+messages that arrived before it are queued.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ import logging
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import AsyncIterator, Awaitable, Callable, Dict, List, Tuple
+from typing import AsyncIterator, Awaitable, Callable, Dict, List, Optional, Tuple
 
 logger = logging.getLogger(__name__)
 _ENDS_A_SENTENCE = "。！？!?；;，,…"
@@ -63,9 +63,21 @@ class Turns:
         self.last_arrival: Dict[str, float] = {}
         self.arriving: Dict[str, Tuple[asyncio.Lock, int]] = {}  # a lock and how many hold or wait for it
 
+    async def submit(self, conversation: str, message: Turn,
+                     prepare: Optional[Callable[[], Awaitable[bool]]] = None) -> None:
+        """Queues the message and, when no turn of the conversation is under way, answers until none
+        waits. `prepare` (the channel's own steps: recording and echoing the line) runs first, one
+        message of the conversation at a time in the order they arrived; a message it turns down
+        (False: sent twice) is not queued."""
+        async with self._in_arrival_order(conversation):
+            if prepare is not None and not await prepare():
+                return
+            answer_now = self._queue(conversation, message)
+        if answer_now:
+            await self._answer_waiting(conversation)
+
     @asynccontextmanager
-    async def in_arrival_order(self, conversation: str) -> AsyncIterator[None]:
-        """One message of the conversation at a time, first come first served, until it is queued."""
+    async def _in_arrival_order(self, conversation: str) -> AsyncIterator[None]:
         lock, users = self.arriving.get(conversation, (asyncio.Lock(), 0))
         self.arriving[conversation] = (lock, users + 1)
         try:
@@ -78,12 +90,7 @@ class Turns:
             else:
                 self.arriving[conversation] = (lock, users - 1)
 
-    async def submit(self, conversation: str, message: Turn) -> None:
-        """Queues the message and, when no turn of the conversation is under way, answers until none waits."""
-        if self.queue(conversation, message):
-            await self.answer_waiting(conversation)
-
-    def queue(self, conversation: str, message: Turn) -> bool:
+    def _queue(self, conversation: str, message: Turn) -> bool:
         """Queues the message; True when the caller is to answer it (no turn is under way)."""
         self.last_arrival[conversation] = time.monotonic()
         if conversation in self.waiting:  # a turn is under way: this one waits for it
@@ -92,7 +99,7 @@ class Turns:
         self.waiting[conversation] = [message]
         return True
 
-    async def answer_waiting(self, conversation: str) -> None:
+    async def _answer_waiting(self, conversation: str) -> None:
         try:
             while self.waiting[conversation]:
                 first, *rest = joined(self.waiting[conversation])

@@ -211,17 +211,18 @@ class WebWidgetInput(SocketIOInput):
             ref = ref if isinstance(ref, str) and _MESSAGE_REF.fullmatch(ref) else secrets.token_hex(8)
             said = entry("merchant", as_kept(shown), ref=ref)
             conversation = conversation_id(self.name(), sender)
-            async with turns.in_arrival_order(sender):
+
+            async def recorded_and_shown() -> bool:
                 earlier = await record.earlier(conversation, ref, said)
                 if earlier is not None:  # sent again after a lost connection: shown and answered once
                     await sio.emit(ECHO_EVT, earlier, room=sid, namespace=namespace)
                     await sio.emit(TURN_END_EVT, {"refs": [ref]}, room=sid, namespace=namespace)
-                    return
+                    return False
                 await record.add(conversation, said)
                 await sio.emit(ECHO_EVT, said, room=sender, namespace=namespace)
-                answer_now = turns.queue(sender, Turn(text, [ref]))
-            if answer_now:
-                await turns.answer_waiting(sender)
+                return True
+
+            await turns.submit(sender, Turn(text, [ref]), prepare=recorded_and_shown)
 
         _serve_page(blueprint)
         return cap_request_bodies(blueprint)

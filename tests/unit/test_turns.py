@@ -72,11 +72,11 @@ def test_lines_are_queued_in_the_order_they_arrived_however_long_each_takes_to_p
         heard.append(turn.text)
 
     async def arrive(queue, text, preparing):
-        async with queue.in_arrival_order("c"):
+        async def prepare():
             await asyncio.sleep(preparing)  # the transcript's Redis calls
-            answer_now = queue.queue("c", Turn(text, [text]))
-        if answer_now:
-            await queue.answer_waiting("c")
+            return True
+
+        await queue.submit("c", Turn(text, [text]), prepare=prepare)
 
     async def scenario():
         queue = Turns(answer, settle=0.01)
