@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
+from functools import lru_cache
 from pathlib import Path
 
 import aiohttp
@@ -25,18 +26,18 @@ from daozhang.resources import load_yaml
 SCRIPTS = Path(__file__).resolve().parent.parent / "tests" / "replay" / "conversations.yml"
 
 
-def stalling_scripts() -> list:
-    """The names of the scripts that talk about a merchant the sandbox never answers for."""
+@lru_cache(maxsize=1)
+def played_scripts() -> tuple:
+    """The scripts' lines, in file order, without those that talk about a merchant the sandbox
+    never answers for (read once: `conversation` is asked for every conversation played)."""
     stalling = {merchant for merchant, entry in load_yaml("sandbox.yml")["merchants"].items() if entry.get("stall")}
-    scripts = yaml.safe_load(SCRIPTS.read_text(encoding="utf-8"))["conversations"]
-    return [name for name, lines in scripts.items() if any(m in str(line) for line in lines for m in stalling)]
+    scripts = yaml.safe_load(SCRIPTS.read_text(encoding="utf-8"))["conversations"].values()
+    return tuple(lines for lines in scripts if not any(m in str(line) for line in lines for m in stalling))
 
 
 def conversation(start: int, turns: int) -> list:
     """`turns` merchant lines: the scripts from number `start` on, in order, round again if needed."""
-    left_out = stalling_scripts()
-    scripts = [lines for name, lines in yaml.safe_load(SCRIPTS.read_text(encoding="utf-8"))["conversations"].items()
-               if name not in left_out]
+    scripts = played_scripts()
     lines = []
     while len(lines) < turns:
         lines.extend(scripts[start % len(scripts)])

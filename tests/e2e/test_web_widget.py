@@ -189,18 +189,6 @@ def test_the_page_says_to_build_it_when_it_was_not_built(monkeypatch, tmp_path):
 RUSH = ["你好", "昨天扫码收的钱", "到现在没到", "368块", "商户号是", "898310000000002", "帮忙看下", "谢谢"]
 
 
-def quiet_for(peer, seconds, timeout=60):
-    """Waits until the bot has said something and then nothing for `seconds`."""
-    deadline, count, changed = time.monotonic() + timeout, -1, time.monotonic()
-    while time.monotonic() < deadline:
-        if len(peer.received) != count:
-            count, changed = len(peer.received), time.monotonic()
-        elif count and time.monotonic() - changed >= seconds:
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"the bot never went quiet: {peer.received}")
-
-
 def test_lines_sent_in_a_rush_are_shown_and_answered_in_the_order_they_were_sent(stack):
     """socket.io handles each event in a task of its own; the lines of one merchant must not overtake
     each other on the way to the turn (a merchant id answered before the question it answers)."""
@@ -213,8 +201,8 @@ def test_lines_sent_in_a_rush_are_shown_and_answered_in_the_order_they_were_sent
             while len(peer.echoed) < len(RUSH) and time.monotonic() < deadline:
                 time.sleep(0.05)
             assert [said["text"] for said in peer.echoed] == RUSH
-            quiet_for(peer, seconds=2)  # the turns run out
-            events = stack.tracker(f"{peer.session_id}", channel="socketio")["events"]
+            assert peer.quiet_after(0, replies=1, quiet=2, timeout=60), peer.received  # the turns run out
+            events = stack.tracker(peer.session_id, channel="socketio")["events"]
             heard = "".join(e["text"] for e in events if e["event"] == "user")
             positions = [heard.find(line) for line in RUSH]
             assert -1 not in positions and positions == sorted(positions), heard

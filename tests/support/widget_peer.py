@@ -36,15 +36,21 @@ class WidgetPeer:
         warning comes before the turn's answer, however long the turn takes), then whatever
         follows until the bot has been quiet for `quiet` seconds."""
         before = len(self.received)
-        self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})
+        self.send(text)
+        self.quiet_after(before, replies, quiet, timeout)
+        return [m.get("text", "") for m in self.received[before:]]
+
+    def quiet_after(self, before: int, replies: int, quiet: float, timeout: float) -> bool:
+        """Whether the bot said at least `replies` messages after the first `before` and then
+        nothing for `quiet` seconds, within `timeout`."""
         deadline, last_count, last_change = time.monotonic() + timeout, before, time.monotonic()
         while time.monotonic() < deadline:
             time.sleep(0.1)
             if len(self.received) != last_count:
                 last_count, last_change = len(self.received), time.monotonic()
             elif last_count >= before + replies and time.monotonic() - last_change >= quiet:
-                break
-        return [m.get("text", "") for m in self.received[before:]]
+                return True
+        return False
 
     def close(self) -> None:
         self.client.eio.disconnect(abort=True)  # a polite close waits out the server's 25 s long poll
