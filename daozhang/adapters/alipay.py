@@ -28,6 +28,7 @@ from daozhang.adapters.remote import (
     amount,
     configured,
     key_text,
+    passing,
     shanghai_time,
 )
 from daozhang.records import Transaction, WalletOrder
@@ -89,7 +90,7 @@ class AlipayOrders(WalletOrders):
         status, _, body = await self._remote.send(
             "POST", self.settings.gateway, data=signed.encode("utf-8"),
             headers={"Content-Type": "application/x-www-form-urlencoded;charset=utf-8"})
-        if status >= 500:
+        if passing(status):
             raise Transient(f"HTTP {status}")
         if status != 200:
             raise Refused(f"HTTP {status}")

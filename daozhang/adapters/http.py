@@ -17,7 +17,16 @@ from urllib.parse import quote
 import redis.asyncio as aioredis
 
 from daozhang.adapters.base import TransactionStatusAdapter
-from daozhang.adapters.remote import Patience, Refused, Remote, Transient, amount, json_body, shanghai_time
+from daozhang.adapters.remote import (
+    Patience,
+    Refused,
+    Remote,
+    Transient,
+    amount,
+    json_body,
+    passing,
+    shanghai_time,
+)
 from daozhang.records import Merchant, Settlement, Transaction
 from daozhang.resources import load_yaml
 
@@ -161,7 +170,7 @@ class HttpAdapter(TransactionStatusAdapter):
         status, _, body = await self._remote.send("GET", self.settings.base_url + path, params=query)
         if status == 404:
             return None
-        if status >= 500:
+        if passing(status):
             raise Transient(f"HTTP {status}")
         if status != 200:
             raise Refused(f"HTTP {status}")

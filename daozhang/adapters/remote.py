@@ -1,7 +1,8 @@
 """What every remote backend (the acquirer's API, the wallets) shares: how patient to be with it.
 
-Every call is a read, so a 5xx, a timeout or a dropped connection is tried again
-with backoff (tenacity); a refusal never is, as asking again gets the same answer.
+Every call is a read, so a 5xx, a 429 (too many requests just now), a timeout or a
+dropped connection is tried again with backoff (tenacity); a refusal never is, as
+asking again gets the same answer.
 A circuit breaker (purgatory) stops calling a backend that keeps failing, so
 merchants get an answer at once instead of after every timeout, and lets one call
 through again after its TTL. A short-lived Redis cache answers a merchant who asks
@@ -34,7 +35,13 @@ _MISS = object()  # nothing in the cache (a kept "no such record" is JSON null)
 
 
 class Transient(Exception):
-    """A failure that may pass: a 5xx, a timeout, a dropped or refused connection."""
+    """A failure that may pass: a 5xx, a 429, a timeout, a dropped or refused connection."""
+
+
+def passing(status: int) -> bool:
+    """An HTTP status worth asking again after a wait: the server's trouble (5xx), or a rate
+    limit (429, WeChat Pay's FREQUENCY_LIMITED), which counts for the breaker like a 5xx."""
+    return status >= 500 or status == 429
 
 
 class Refused(Exception):

@@ -31,6 +31,7 @@ from daozhang.adapters.remote import (
     configured,
     json_body,
     key_text,
+    passing,
     shanghai_time,
 )
 from daozhang.records import Transaction, WalletOrder
@@ -101,7 +102,7 @@ class WechatPayOrders(WalletOrders):
                                             self.settings.private_key)
         status, headers, body = await self._remote.send(
             "GET", URL(url, encoded=True), headers={"Authorization": authorization})
-        if status >= 500:
+        if passing(status):
             raise Transient(f"HTTP {status}")
         if status not in (200, 404):
             raise Refused(f"HTTP {status} {body[:200].decode('utf-8', 'replace')}")

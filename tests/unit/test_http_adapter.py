@@ -122,7 +122,7 @@ def test_an_id_cannot_reach_another_path_of_the_api(run, acquirer, adapter):
 # --- retries, timeouts, broken answers -------------------------------------------------------------
 
 def test_a_busy_backend_is_asked_again_until_it_answers(run, acquirer, adapter):
-    acquirer.misbehave(503, 503)
+    acquirer.misbehave(503, 429)  # a server in trouble, then a rate limit
     assert run(adapter.find_merchant(MERCHANT)).name == "好再来饭馆"
     assert len(acquirer.hits) == 3
 

@@ -37,8 +37,8 @@ STATES = {
                "A2005": ("success", "12.00", datetime(2026, 11, 1, 9, 0, tzinfo=SHANGHAI))},
 }
 PAID = {"wechatpay": "W1001", "alipay": "A2001"}
-# A refusal each wallet answers that asking again cannot change (WeChat Pay's 4xx; a proxy's before Alipay).
-REFUSALS = {"wechatpay": [400, 403, 429], "alipay": [403, 413]}
+# A refusal each wallet answers that asking again cannot change (WeChat Pay's 4xx but 429; a proxy's before Alipay).
+REFUSALS = {"wechatpay": [400, 401, 403], "alipay": [403, 413]}
 
 
 @pytest.fixture(params=sorted(WALLETS))
@@ -115,6 +115,12 @@ def test_a_server_error_is_asked_again_until_it_answers(run, wallet, fake, make)
     fake.misbehave(500, 503)
     assert run(make().order(sale(wallet, PAID[wallet]))).status == "success"
     assert len(fake.hits) == 3
+
+
+def test_a_rate_limit_is_asked_again_after_a_wait(run, wallet, fake, make):
+    fake.misbehave(429)  # WeChat Pay's FREQUENCY_LIMITED; a proxy's before Alipay
+    assert run(make().order(sale(wallet, PAID[wallet]))).status == "success"
+    assert len(fake.hits) == 2
 
 
 def test_a_dropped_connection_is_asked_again(run, wallet, fake, make):
