@@ -15,6 +15,7 @@ from aiohttp import web
 
 from daozhang.clock import SHANGHAI
 from tests.support.fake_server import FakeServer, garbage, truncated
+from tests.support.fake_wechatpay import SUB_MCHID
 
 TOKEN = "test-token"
 MERCHANT = "898310000000004"
@@ -49,6 +50,30 @@ FIXTURE: Dict[str, Any] = {
             "transaction_ids": ["T0004001", "T0004002"]}},
     },
 }
+
+# merchant id: (channel, the acquirer's status, the wallet's order id (fake_wechatpay / fake_alipay ORDERS))
+QR_SALES = {
+    "898310000000021": ("wechat", "closed", "W1003"),   # the wallet agrees: closed
+    "898310000000022": ("wechat", "closed", "W1001"),   # the wallet says paid: the records disagree
+    "898310000000023": ("alipay", "success", "A2004"),  # the wallet says refunded in full
+    "898310000000024": ("alipay", "notpay", "A2002"),   # the wallet agrees: waiting for the buyer
+}
+
+
+def with_qr_sales() -> Dict[str, Any]:
+    """FIXTURE and a merchant per QR_SALES, each with one QR sale of 368.00 on 2026-11-20 whose
+    wallet order the wallets' fakes know."""
+    fixture = {name: dict(part) for name, part in FIXTURE.items()}
+    for merchant_id, (channel, status, order_id) in QR_SALES.items():
+        fixture["merchants"][merchant_id] = {
+            "merchant_id": merchant_id, "name": "扫码测试店", "status": "active",
+            "settlement_card": {"bank": "招商银行", "last4": "7720"}}
+        fixture["transactions"][merchant_id] = [{
+            "transaction_id": f"Q{merchant_id[-3:]}", "merchant_id": merchant_id,
+            "trade_time": "2026-11-20T10:05:00+08:00", "amount": "368.00", "channel": channel,
+            "status": status, "wallet_order_id": order_id, "wallet_sub_merchant_id": SUB_MCHID}]
+    return fixture
+
 
 class FakeAcquirer(FakeServer):
     def __init__(self, fixture: Optional[Dict[str, Any]] = None, slow_seconds: float = 2.0) -> None:

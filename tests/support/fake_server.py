@@ -9,6 +9,7 @@ the body), or one a fake knows of its own.
 from __future__ import annotations
 
 import asyncio
+import threading
 from contextlib import contextmanager
 from typing import Callable, List, Mapping, Optional, Union
 
@@ -87,3 +88,23 @@ def served(run: Callable, *servers: FakeServer):
     finally:
         for server in servers:
             run(server.stop())
+
+
+@contextmanager
+def served_in_thread(*servers: FakeServer):
+    """The servers on an event loop of their own in a thread, for a test whose own calls block
+    (one that talks to a running stack which calls the fakes)."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="fakes", daemon=True)
+    thread.start()
+
+    def run(coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout=30)
+
+    try:
+        with served(run, *servers):
+            yield servers
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.close()

@@ -1,6 +1,9 @@
 """Several backends at once (DZ_ADAPTER=http,wechatpay,alipay) against the local fakes: ledgers
 merged, a QR sale confirmed by its wallet, and what one backend failing or slow costs (only what
 it alone could have said, and the merchant is told which wallet could not be checked)."""
+import os
+import subprocess
+import sys
 import time
 from datetime import date
 
@@ -25,40 +28,19 @@ from tests.support.backend_settings import (
     wallet_environment,
     wechatpay_settings,
 )
-from tests.support.fake_acquirer import FIXTURE, FakeAcquirer
+from tests.support.fake_acquirer import FakeAcquirer, with_qr_sales
 from tests.support.fake_alipay import FakeAlipay
 from tests.support.fake_server import served
-from tests.support.fake_wechatpay import SUB_MCHID, FakeWechatPay
+from tests.support.fake_wechatpay import FakeWechatPay
+from tests.support.stack import ROOT, free_port
 
 CACHE_DB = 11  # a database of the test Redis of this file's own: emptied before each test
 NOV_20, NOV_21 = date(2026, 11, 20), date(2026, 11, 21)
 SANDBOX_TODAY = date(2026, 11, 23)
 GUARD_SECONDS, LEDGER_SECONDS, WALLET_SECONDS = 2.0, 1.0, 0.5
-# merchant id: (channel, the acquirer's status, the wallet's order id (fake_wechatpay / fake_alipay ORDERS))
-QR_SALES = {
-    "898310000000021": ("wechat", "closed", "W1003"),   # the wallet agrees: closed
-    "898310000000022": ("wechat", "closed", "W1001"),   # the wallet says paid: the records disagree
-    "898310000000023": ("alipay", "success", "A2004"),  # the wallet says refunded in full
-    "898310000000024": ("alipay", "notpay", "A2002"),   # the wallet agrees: waiting for the buyer
-}
-
-
-def _acquirer_fixture():
-    fixture = {name: dict(part) for name, part in FIXTURE.items()}
-    for merchant_id, (channel, status, order_id) in QR_SALES.items():
-        fixture["merchants"][merchant_id] = {
-            "merchant_id": merchant_id, "name": "扫码测试店", "status": "active",
-            "settlement_card": {"bank": "招商银行", "last4": "7720"}}
-        fixture["transactions"][merchant_id] = [{
-            "transaction_id": f"Q{merchant_id[-3:]}", "merchant_id": merchant_id,
-            "trade_time": "2026-11-20T10:05:00+08:00", "amount": "368.00", "channel": channel,
-            "status": status, "wallet_order_id": order_id, "wallet_sub_merchant_id": SUB_MCHID}]
-    return fixture
-
-
 @pytest.fixture
 def fakes(run):
-    servers = {"http": FakeAcquirer(_acquirer_fixture()), "wechatpay": FakeWechatPay(), "alipay": FakeAlipay()}
+    servers = {"http": FakeAcquirer(with_qr_sales()), "wechatpay": FakeWechatPay(), "alipay": FakeAlipay()}
     with served(run, *servers.values()):
         yield servers
 
@@ -209,6 +191,16 @@ def test_a_list_without_a_ledger_or_with_an_unknown_name_is_refused_at_start(
     _environment(monkeypatch, tmp_path, names)
     with pytest.raises(ValueError, match=message):
         wiring.adapter()
+
+
+def test_the_action_server_refuses_to_start_with_a_backend_list_it_cannot_use(tmp_path):
+    """Not at a merchant's first message: at start, with the reason (actions/__init__.py)."""
+    env = {**os.environ, "DZ_ADAPTER": "wechatpay,alipay", "ACTION_PORT": str(free_port())}
+    started = subprocess.run([sys.executable, "-m", "tools.rasa_quiet", "run", "actions", "--port",
+                              env["ACTION_PORT"], "--actions", "actions"],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert started.returncode != 0
+    assert "names only wallets" in started.stdout + started.stderr
 
 
 def test_members_given_more_time_than_the_guard_are_refused_at_start(monkeypatch, tmp_path, fresh_wiring):
