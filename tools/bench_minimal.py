@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,16 +45,19 @@ def _bot_files(folder: Path) -> dict:
 
 
 def _train(name: str, config: Path, domain: Path, data: list, folder: Path) -> dict:
-    """Trains once per name; {model, training_seconds, model_mb} (the time kept from the run that trained it)."""
+    """Trains once per name; {model, training_seconds, model_mb} (the time kept from the run that trained it).
+    Rasa's cache of trained components is an empty one of this training's own: with `make model`'s
+    cache, training our bot again took 17.5 s instead of minutes."""
     model, facts = folder / f"{name}.tar.gz", folder / f"{name}.json"
     if model.exists() and facts.exists():
         return {**json.loads(facts.read_text()), "model": model}
     log = folder / f"{name}.log"
     started = time.monotonic()
-    with open(log, "w") as out:
+    with open(log, "w") as out, tempfile.TemporaryDirectory() as cache:
         done = subprocess.run([sys.executable, "-m", "tools.rasa_quiet", "train", "--config", str(config),
                                "--domain", str(domain), "--data", *map(str, data), "--out", str(folder),
-                               "--fixed-model-name", name], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+                               "--fixed-model-name", name], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                              env={**os.environ, "RASA_CACHE_DIRECTORY": cache})
     if done.returncode != 0 or not model.exists():
         raise RuntimeError(f"training {name} failed: {log}")
     figures = {"training_seconds": round(time.monotonic() - started, 1),
