@@ -120,7 +120,7 @@ eval: venv model
 	$(PY) -m tools.evaluate --model "$$($(PY) -m tools.train 2>/dev/null)"
 
 # Cost per turn against a minimal bot (README "Cost per turn"); BENCH_ARGS=--quick for a short check.
-bench: venv redis model
+bench: venv redis nginx-installed model
 	$(PY) -m tools.bench --model "$$($(PY) -m tools.train 2>/dev/null)" $(BENCH_ARGS)
 
 clean:

@@ -13,7 +13,8 @@ Around it, in-process: model load time, parse latency on the held-out messages a
 length (linear: a long message must not stall the server), normaliser speed, sandbox
 investigation latency, ticket creation against a real Redis, what durability costs a turn
 (`appendfsync always` against `everysec`, on the disk `make run` keeps its data on), and what
-Rasa's SQL event broker (the agent console's feed) adds to a turn.
+Rasa's SQL event broker (the agent console's feed) adds to a turn; and the throughput of two
+servers behind nginx against one (tools/bench_servers.py), 10 at once first.
 
 Figures, not assertions: `make bench` prints them and writes results/bench.json and
 results/bench.png. `--quick` plays fewer conversations (a check that the bench works).
@@ -199,6 +200,7 @@ def main() -> int:
     from daozhang.text.normalise import normalise
     from tools.bench_chart import chart
     from tools.bench_minimal import our_training
+    from tools.bench_servers import compare as compare_servers
     from tools.bench_turns import compare
 
     machine = _machine()
@@ -244,7 +246,11 @@ def main() -> int:
     # What the SQL event broker (the console's feed) adds to a turn, blocking Rasa's event loop.
     figures["event_broker_ms_per_turn"] = round(figures["event_broker_ms_per_event"] * per_turn, 2)
     figures["event_broker_ms_per_turn_rasa"] = round(figures["event_broker_ms_per_event_rasa"] * per_turn, 2)
-    figures = {**_ratios(turns), "quick": args.quick, **figures, "turns": turns}
+    servers = compare_servers(args.quick)
+    phase = next(iter(servers["two"]))
+    servers["two_over_one_throughput"] = round(
+        servers["two"][phase]["turns_per_s"] / servers["one"][phase]["turns_per_s"], 2)
+    figures = {**_ratios(turns), "quick": args.quick, **figures, "servers": servers, "turns": turns}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "bench.json").write_text(json.dumps(figures, indent=1, ensure_ascii=False))
     chart(turns, figures, RESULTS / "bench.png")

@@ -81,11 +81,12 @@ http {{
 class Cluster:
     """Two Rasa servers and two action servers behind nginx; `url` is nginx's."""
 
-    def __init__(self, workdir: Path, redis_db: int, **env: str) -> None:
+    def __init__(self, workdir: Path, redis_db: int, redis_port: Optional[int] = None, **env: str) -> None:
         self.port, self.actions_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         shared = {"ACTION_PORT": str(self.actions_port), "DZ_EVENTS_DB": str(workdir / "events.db"), **env}
-        self.stacks = [Stack(workdir / f"server{n}", redis_db=redis_db, **shared) for n in (1, 2)]
+        self.stacks = [Stack(workdir / f"server{n}", redis_port=redis_port, redis_db=redis_db, **shared)
+                       for n in (1, 2)]
         for stack in self.stacks:
             stack.workdir.mkdir(parents=True, exist_ok=True)
         self.nginx = Nginx(workdir / "nginx", render(
