@@ -24,33 +24,32 @@ SCENARIOS = [(10, 5, 30), (50, 5, 50)]
 QUICK = [(10, 5, 10)]
 
 
+def _played(name: str, running, scenarios: list) -> dict:
+    """Each scenario played through `running` (a Stack or a Cluster, stopped afterwards), after a warm-up."""
+    webhook = f"{running.url}/webhooks/rest/webhook"
+    figures = {}
+    try:
+        play(webhook, "warm", 3, 2, 4)
+        for concurrency, turns, conversations in scenarios:
+            phase = f"c{concurrency}t{turns}"
+            figures[phase] = play(webhook, f"{name}{phase}", turns, concurrency, conversations)
+            print(f"  {name} {phase}: {figures[phase]}", flush=True)
+    finally:
+        running.stop()
+    return figures
+
+
 def compare(quick: bool) -> dict:
-    """{"one": {phase: figures}, "two": {phase: figures}, "cores": n}."""
+    """{"cores": n, "one": {phase: figures}, "two": {phase: figures}}."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-servers-"))
+    scenarios = QUICK if quick else SCENARIOS
     redis = RedisServer().start()
-    results = {"cores": os.cpu_count(), "one": {}, "two": {}}
     try:
         (workdir / "one").mkdir()
-        one = Stack(workdir / "one", redis_port=redis.port, redis_db=0, **SETTINGS).start()
-        try:
-            play(f"{one.url}/webhooks/rest/webhook", "warm", 3, 1, 2)
-            for concurrency, turns, conversations in QUICK if quick else SCENARIOS:
-                phase = f"c{concurrency}t{turns}"
-                results["one"][phase] = play(f"{one.url}/webhooks/rest/webhook", f"one{phase}", turns,
-                                             concurrency, conversations)
-                print(f"  one server  {phase}: {results['one'][phase]}", flush=True)
-        finally:
-            one.stop()
-        two = Cluster(workdir / "two", redis_db=1, redis_port=redis.port, **SETTINGS).start()
-        try:
-            play(f"{two.url}/webhooks/rest/webhook", "warm", 3, 2, 4)
-            for concurrency, turns, conversations in QUICK if quick else SCENARIOS:
-                phase = f"c{concurrency}t{turns}"
-                results["two"][phase] = play(f"{two.url}/webhooks/rest/webhook", f"two{phase}", turns,
-                                             concurrency, conversations)
-                print(f"  two servers {phase}: {results['two'][phase]}", flush=True)
-        finally:
-            two.stop()
+        one = _played("one", Stack(workdir / "one", redis_port=redis.port, redis_db=0, **SETTINGS).start(),
+                      scenarios)
+        two = _played("two", Cluster(workdir / "two", redis_db=1, redis_port=redis.port, **SETTINGS).start(),
+                      scenarios)
     finally:
         redis.stop()
-    return results
+    return {"cores": os.cpu_count(), "one": one, "two": two}
