@@ -16,9 +16,8 @@ from tests.support.cluster import Cluster
 from tests.support.redis_server import RedisServer
 from tests.support.stack import Stack
 from tools.bench_load import play
-from tools.bench_turns import PINNED_DAY
+from tools.bench_turns import SETTINGS
 
-SETTINGS = {"DZ_TODAY": PINNED_DAY, "DZ_RATE_LIMIT": "off", "DZ_REPLY_DEADLINE": "120"}
 # (conversations at once, turns per conversation, conversations)
 SCENARIOS = [(10, 5, 30), (50, 5, 50)]
 QUICK = [(10, 5, 10)]

@@ -114,7 +114,7 @@ def _folds(workdir: Path) -> List[tuple]:
     return folds
 
 
-def _fold_figures(rows: List[dict]) -> dict:
+def fold_figures(rows: List[dict]) -> dict:
     """A fold's figures by the dev set's scorer: its out_of_scope lines are the strangers."""
     rows = [{**r, "source": "cross-validation"} for r in rows]
     strangers = [r for r in rows if r["intent"] == "out_of_scope"]
@@ -137,7 +137,7 @@ def _measure(name: str, pipeline: list, workdir: Path, folds: List[tuple], pool:
         model, _ = job.result()
         held = copy.deepcopy(rows)
         _parse(model, held)
-        cv.append(_fold_figures(held))
+        cv.append(fold_figures(held))
         model.unlink()
     model, seconds = full.result()
     summary = evaluate(model, workdir / f"{name}-results")

@@ -30,7 +30,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.class_weight import compute_class_weight
 
 from tools import realworld
-from tools.compare_classifiers import FOLDS, SEED
+from tools.compare_classifiers import FOLDS, SEED, fold_figures
 from tools.evaluate import RESULTS, ROOT
 from tools.rasa_quiet import quiet_rasa_imports
 
@@ -136,12 +136,9 @@ def cross_validated(make: Callable[[], object], texts: List[str], labels: List[s
     figures = []
     for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(texts, labels):
         model = make().fit([words[i] for i in train], [labels[i] for i in train])
-        rows = parsed(model, [{"text": texts[i], "intent": labels[i], "source": "cross-validation"} for i in test],
-                      [words[i] for i in test])
-        strangers = [r for r in rows if r["intent"] == "out_of_scope"]
-        figures.append(realworld.score(rows, strangers, averaged=sorted(set(labels))))
-    return {k: float(np.mean([f[k] for f in figures])) for k in ("accuracy", "macro_f1", "problem_kept",
-                                                                  "false_alarm_rate")}
+        figures.append(fold_figures(parsed(model, [{"text": texts[i], "intent": labels[i]} for i in test],
+                                           [words[i] for i in test])))
+    return {k: float(np.mean([f[k] for f in figures])) for k in figures[0]}
 
 
 def half(model, part: tuple, averaged: Sequence[str]) -> dict:

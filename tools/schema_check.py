@@ -10,6 +10,7 @@ long way, which raises the same best-matching error as before.
 """
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any, Dict, Optional, Tuple
 
@@ -32,7 +33,7 @@ class _Checker:
         branches = _event_kinds(schema)
         if branches:
             items = schema["properties"]["events"]["items"]
-            shell = json.loads(json.dumps(schema))
+            shell = copy.deepcopy(schema)
             shell["properties"]["events"]["items"] = {k: v for k, v in items.items() if k != "oneOf"}
             self.shell = kind(shell, *args, **kwargs)
             self.kinds = {name: kind(branch, *args, **kwargs) for name, branch in branches.items()}
