@@ -20,6 +20,9 @@ from daozhang.conversation import channel_of
 
 OURS_NOT = ("out_of_scope", "nlu_fallback")
 SOCIAL = ("greet", "goodbye", "thank", "bot_challenge", "affirm", "deny")
+# Slots whose every setting counts, not only their value: an explanation given again after the
+# merchant's last message makes the conversation contained (the Rasa server keeps these events).
+WHEN_SET_MATTERS = ("explanation",)
 
 
 @dataclass
