@@ -22,11 +22,12 @@ class Peers:
     """A webhook on a fixed port that notes the client port of every call; stopped and started again."""
 
     def __init__(self) -> None:
-        self.port, self.seen, self.runner = free_port(), [], None
+        self.port, self.seen, self.bodies, self.runner = free_port(), [], [], None
 
     async def start(self) -> None:
         async def webhook(request):
             self.seen.append(request.transport.get_extra_info("peername")[1])
+            self.bodies.append(await request.json())
             return web.json_response({"events": [], "responses": []})
 
         app = web.Application()
@@ -57,3 +58,20 @@ def test_consecutive_calls_share_one_connection_and_a_restarted_server_is_called
     run(scenario())
     assert len(set(server.seen[:3])) == 1  # one connection for the first three calls
     assert len(set(server.seen)) == 3  # a new one after the restart, and after idling
+
+
+def test_the_action_server_reads_what_rasa_sent(run, kept):
+    server = Peers()
+    endpoint = EndpointConfig(f"http://127.0.0.1:{server.port}/webhook")
+    sent = {"next_action": "action_conclude_case", "tracker": {"sender_id": "wechat:o-9/x", "events": [
+        {"event": "user", "timestamp": 1796555837.1334014, "text": "商户号898310000000002 收款码/扫码 没到账",
+         "parse_data": {"intent": {"name": "inform", "confidence": 0.9956768926585546}, "entities": []}},
+        {"event": "slot", "name": "amount", "value": 1200.5}, {"event": "slot", "name": "solved", "value": None}]}}
+
+    async def scenario():
+        await server.start()
+        await endpoint.request(json=sent)
+        await server.stop()
+
+    run(scenario())
+    assert server.bodies == [sent]
