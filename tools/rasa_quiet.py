@@ -53,14 +53,10 @@ def quiet_rasa_imports() -> None:
 
 def main() -> int:
     quiet_rasa_imports()
-    from tools import endpoint_session, event_lookup, lent_tracker, schema_check, states_cache, unchanged_slots
+    if sys.argv[1:3] != ["run", "actions"]:  # the action server (rasa_sdk) runs none of what they change
+        import rasa_patches
 
-    endpoint_session.install()  # one session kept for the action server's calls, not one made per call
-    schema_check.install()  # each action reply checked against a schema checked once, not every turn
-    event_lookup.install()  # an event's class found by its name in a table, not by walking every class
-    states_cache.install()  # a conversation's dialogue states worked out once a turn, not at every prediction
-    unchanged_slots.install()  # an action's slot events that change nothing are not written
-    lent_tracker.install()  # an action that only reads the tracker is lent it, not a replayed copy
+        rasa_patches.install()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *sys.argv[1:]]

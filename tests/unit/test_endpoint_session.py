@@ -1,4 +1,4 @@
-"""The action server's calls share one kept session (tools/endpoint_session.py): one connection for
+"""The action server's calls share one kept session (rasa_patches/endpoint_session.py): one connection for
 consecutive calls, and a server that went away and came back is called again without a failure."""
 import asyncio
 
@@ -6,8 +6,8 @@ import pytest
 from aiohttp import web
 from rasa.utils.endpoints import EndpointConfig
 
+from rasa_patches import endpoint_session
 from tests.support.stack import free_port
-from tools import endpoint_session
 
 
 @pytest.fixture

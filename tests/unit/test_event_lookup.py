@@ -3,7 +3,7 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.utils.common import all_subclasses
 
-from tools import event_lookup
+from rasa_patches import event_lookup
 
 
 def test_every_event_name_gives_the_class_rasas_walk_gives():

@@ -13,7 +13,7 @@ from rasa.shared.core.events import ActionExecuted, LoopInterrupted, SlotSet, Us
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from tools import lent_tracker
+from rasa_patches import lent_tracker
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -3,7 +3,7 @@ import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-from tools import schema_check
+from rasa_patches import schema_check
 
 
 def test_a_valid_reply_passes_and_an_invalid_one_fails_as_before():

@@ -4,22 +4,11 @@ from pathlib import Path
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (
-    ActionExecuted,
-    ActionExecutionRejected,
-    ActionReverted,
-    ActiveLoop,
-    BotUttered,
-    DefinePrevUserUtteredFeaturization,
-    Restarted,
-    SessionStarted,
-    SlotSet,
-    UserUtteranceReverted,
-    UserUttered,
-)
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from tools import states_cache
+from rasa_patches import states_cache
+from tests.support.dialogue_events import said, turns
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,47 +16,6 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def domain():
     return Domain.load(str(ROOT / "domain.yml"))
-
-
-def _said(intent, **entities):
-    return UserUttered("…", {"name": intent, "confidence": 0.9},
-                       [{"entity": k, "value": v, "start": 0, "end": 1} for k, v in entities.items()])
-
-
-def _turns(rng):
-    """Events as a running conversation writes them, a turn at a time, the form's paths among them."""
-    yield [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
-    for _ in range(40):
-        roll = rng.random()
-        if roll < 0.45:  # a case: the form asks, the merchant answers, the form finishes or is left
-            yield [_said("qr_payment_not_arrived", amount="800"), SlotSet("amount", "800"),
-                   ActionExecuted("action_start_case"), SlotSet("problem", "qr_payment_not_arrived"),
-                   ActionExecuted("case_form"), ActiveLoop("case_form"), SlotSet("requested_slot", "merchant_id"),
-                   BotUttered("商户号是多少？"), ActionExecuted("action_listen")]
-            if rng.random() < 0.5:
-                yield [_said("inform", merchant_id="M1001"), SlotSet("merchant_id", "M1001"),
-                       ActionExecuted("case_form"), SlotSet("merchant_id", "M1001"), ActiveLoop(None),
-                       SlotSet("requested_slot", None), ActionExecuted("action_conclude_case"),
-                       SlotSet("diagnosis", "settled"), BotUttered("已结算"), ActionExecuted("action_listen")]
-            else:  # the merchant asks something else: the form is rejected, a rule answers, the form again
-                yield [_said("ask_fees"), DefinePrevUserUtteredFeaturization(False),
-                       ActionExecutionRejected("case_form"), ActionExecuted("action_explain_fees"),
-                       BotUttered("费率…"), ActionExecuted("case_form"), SlotSet("requested_slot", "merchant_id"),
-                       BotUttered("商户号？"), ActionExecuted("action_listen")]
-        elif roll < 0.65:
-            yield [_said("greet"), ActionExecuted("action_small_talk"), BotUttered("您好"),
-                   ActionExecuted("action_listen")]
-        elif roll < 0.75:
-            yield [_said("deny"), SlotSet("solved", False), ActionExecuted("action_answer_yes_no"),
-                   SlotSet("awaiting", None), BotUttered("好的"), ActionExecuted("action_listen")]
-        elif roll < 0.82:
-            yield [_said("out_of_scope"), UserUtteranceReverted()]
-        elif roll < 0.88:
-            yield [ActionReverted()]
-        elif roll < 0.93:
-            yield [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
-        else:
-            yield [Restarted(), ActionExecuted("action_listen")]
 
 
 def _rasas(domain, events, omit_unset_slots=False):
@@ -81,7 +29,7 @@ def test_every_call_of_a_growing_conversation_gets_rasas_states(domain, seed, re
     rng = random.Random(seed)
     events = []
     tracker = DialogueStateTracker.from_events("m", events, domain.slots)
-    for turn in _turns(rng):
+    for turn in turns(rng):
         if read_each_turn:  # as a turn reads the conversation from the store
             tracker = DialogueStateTracker.from_events("m", events, domain.slots)
         for event in turn:  # and predicts after each action
@@ -92,8 +40,8 @@ def test_every_call_of_a_growing_conversation_gets_rasas_states(domain, seed, re
 
 
 def test_within_a_turn_the_conversation_is_not_replayed_from_the_start(domain, monkeypatch):
-    events = [ActionExecuted("action_listen"), _said("greet"), ActionExecuted("action_small_talk"),
-              BotUttered("您好"), ActionExecuted("action_listen"), _said("qr_payment_not_arrived")]
+    events = [ActionExecuted("action_listen"), said("greet"), ActionExecuted("action_small_talk"),
+              BotUttered("您好"), ActionExecuted("action_listen"), said("qr_payment_not_arrived")]
     tracker = DialogueStateTracker.from_events("m", events, domain.slots)
     replays = []
     monkeypatch.setattr(DialogueStateTracker, "applied_events",
@@ -107,16 +55,16 @@ def test_within_a_turn_the_conversation_is_not_replayed_from_the_start(domain, m
 
 
 def test_the_answer_can_be_edited_without_changing_the_next(domain):
-    tracker = DialogueStateTracker.from_events("m", [ActionExecuted("action_listen"), _said("greet")], domain.slots)
+    tracker = DialogueStateTracker.from_events("m", [ActionExecuted("action_listen"), said("greet")], domain.slots)
     first = states_cache.states_for_tracker_history(domain, tracker)
     first[-1]["user"].pop("text")  # as the featuriser drops the text or the intent of the last message
     assert states_cache.states_for_tracker_history(domain, tracker)[-1]["user"] == {"intent": "greet", "text": "…"}
 
 
 def test_a_tracker_whose_events_were_replaced_is_worked_out_afresh(domain):
-    tracker = DialogueStateTracker.from_events("m", [ActionExecuted("action_listen"), _said("greet")], domain.slots)
+    tracker = DialogueStateTracker.from_events("m", [ActionExecuted("action_listen"), said("greet")], domain.slots)
     states_cache.states_for_tracker_history(domain, tracker)
-    other = [ActionExecuted("action_listen"), _said("deny"), ActionExecuted("action_answer_yes_no")]
+    other = [ActionExecuted("action_listen"), said("deny"), ActionExecuted("action_answer_yes_no")]
     tracker.events.clear()
     tracker.events.extend(other)
     assert states_cache.states_for_tracker_history(domain, tracker) == _rasas(domain, other)

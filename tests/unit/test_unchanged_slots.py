@@ -9,7 +9,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Restarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from tools import unchanged_slots
+from rasa_patches import unchanged_slots
 
 ROOT = Path(__file__).resolve().parents[2]
 
