@@ -13,6 +13,10 @@ the test stacks start Rasa this way (our tools that load a model call
 `quiet_rasa_imports` first):
 
     python -m tools.rasa_quiet run --enable-api …
+
+Every command but the action server's (`run actions`) also gets `rasa_patches`: Rasa's own
+per-turn work made cheaper. The action server runs rasa_sdk and would only load Rasa's core
+for them (186 → 560 MB).
 """
 from __future__ import annotations
 
