@@ -8,8 +8,9 @@ once; the lines that arrive meanwhile wait and are joined into one message for
 the next turn, so every reply answers something and none repeats. A button's
 payload (`/affirm`) is never joined to text: it keeps a turn of its own.
 While lines are still arriving (the last came less than `settle` seconds ago) the
-next turn waits for them, at most `gather` seconds; a message after a pause is
-answered at once.
+next turn waits for them, at most `gather` seconds, and so does a line that comes
+just after a quick turn ended (a turn can be shorter than the gap between two
+typed lines); a message after a pause is answered at once.
 
 Lines also reach the queue in the order they were sent: socket.io runs each
 event in a task of its own, and a line whose Redis calls return first would
@@ -72,8 +73,11 @@ class Turns:
         async with self._in_arrival_order(conversation):
             if prepare is not None and not await prepare():
                 return
+            still_typing = time.monotonic() - self.last_arrival.get(conversation, float("-inf")) < self.settle
             answer_now = self._queue(conversation, message)
         if answer_now:
+            if still_typing:  # the last turn ended before the next line came: gather the rest first
+                await self._still_arriving(conversation)
             await self._answer_waiting(conversation)
 
     @asynccontextmanager
@@ -112,6 +116,12 @@ class Turns:
                     await self._still_arriving(conversation)
         finally:
             del self.waiting[conversation]
+            asyncio.get_running_loop().call_later(self.settle, self._forget, conversation,
+                                                  self.last_arrival.get(conversation))
+
+    def _forget(self, conversation: str, arrival: Optional[float]) -> None:
+        """Drops the time of the last line once it can no longer make a new line wait."""
+        if conversation not in self.waiting and self.last_arrival.get(conversation) == arrival:
             self.last_arrival.pop(conversation, None)
 
     async def _still_arriving(self, conversation: str) -> None:

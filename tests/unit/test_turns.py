@@ -28,7 +28,8 @@ def answered_in_turns(arrivals, turn_seconds=0.3, settle=0.2):
             await asyncio.sleep(max(0, start + at - asyncio.get_running_loop().time()))
             tasks.append(asyncio.ensure_future(queue.submit("socketio:s", Turn(text, [text]))))
         await asyncio.gather(*tasks)
-        assert queue.waiting == {} and queue.last_arrival == {}
+        await asyncio.sleep(settle + 0.05)
+        assert queue.waiting == {} and queue.last_arrival == {}  # nothing kept once the merchant is quiet
 
     asyncio.run(scenario())
     return [turn for _, turn in turns], max(n for n, _ in turns)
@@ -40,6 +41,12 @@ def test_a_burst_is_answered_in_two_turns_never_two_at_once():
     assert at_once == 1
     assert [t.text for t in turns] == ["第0句", "。".join(f"第{i}句" for i in range(1, 15))]
     assert turns[1].refs == [f"第{i}句" for i in range(1, 15)]
+
+
+def test_a_burst_after_a_turn_quicker_than_the_typing_still_waits_for_the_rest():
+    burst = [(i * 0.03, f"第{i}句") for i in range(15)]
+    turns, _ = answered_in_turns(burst, turn_seconds=0.005)
+    assert [t.text for t in turns] == ["第0句", "。".join(f"第{i}句" for i in range(1, 15))]
 
 
 def test_a_message_after_a_pause_is_answered_alone_and_at_once():
