@@ -10,7 +10,7 @@ Rasa's, step for step (`tests/unit/test_applied_events.py` compares both on long
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Text
+from typing import Dict, Iterable, List, Optional, Set, Text
 
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -79,23 +79,36 @@ def _undo_till_previous_loop_execution(loop: Text, done: List[Event]) -> None:
             offset += 1
 
 
+def loop_names(events: Iterable[Event]) -> Set[Text]:
+    """The forms (loops) a conversation activates: Rasa decides on every form execution knowing them all."""
+    return {event.name for event in events if kinds(event) & LOOP and event.name}
+
+
+def apply(event: Event, applied: List[Event], loops: Set[Text]) -> bool:
+    """One step of the walk: `applied` as it stands after `event`. True when the event was simply
+    appended; False when it took back or reset what came before (or is itself taken back)."""
+    kind = kinds(event)
+    if kind & RESET:
+        applied.clear()
+    elif kind & ACTION_REVERTED:
+        _undo_till_previous(ACTION, applied)
+    elif kind & USER_REVERTED:
+        _undo_till_previous(USER, applied)
+        _undo_till_previous(ACTION, applied)
+    elif kind & ACTION and event.action_name in loops and \
+            not _first_loop_execution_or_unhappy_path(event.action_name, applied):
+        _undo_till_previous_loop_execution(event.action_name, applied)
+    else:
+        applied.append(event)
+        return True
+    return False
+
+
 def applied_events(self: DialogueStateTracker) -> List[Event]:
-    loops = {event.name for event in self.events if kinds(event) & LOOP and event.name}
+    loops = loop_names(self.events)
     applied: List[Event] = []
     for event in self.events:
-        kind = kinds(event)
-        if kind & RESET:
-            applied = []
-        elif kind & ACTION_REVERTED:
-            _undo_till_previous(ACTION, applied)
-        elif kind & USER_REVERTED:
-            _undo_till_previous(USER, applied)
-            _undo_till_previous(ACTION, applied)
-        elif kind & ACTION and event.action_name in loops and \
-                not _first_loop_execution_or_unhappy_path(event.action_name, applied):
-            _undo_till_previous_loop_execution(event.action_name, applied)
-        else:
-            applied.append(event)
+        apply(event, applied, loops)
     return applied
 
 

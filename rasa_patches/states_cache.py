@@ -19,16 +19,10 @@ import weakref
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.shared.core.domain import Domain, State
-from rasa.shared.core.events import (
-    ActionExecuted,
-    ActionReverted,
-    ActiveLoop,
-    Event,
-    Restarted,
-    SessionStarted,
-    UserUtteranceReverted,
-)
+from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from rasa_patches.applied_events import apply, loop_names
 
 _RASAS = Domain.states_for_tracker_history
 
@@ -38,7 +32,7 @@ class _Kept:
 
     def __init__(self, tracker: DialogueStateTracker, domain: Domain, omit_unset_slots: bool) -> None:
         self.domain, self.omit_unset_slots = domain, omit_unset_slots
-        self.loops = {event.name for event in tracker.events if isinstance(event, ActiveLoop) and event.name}
+        self.loops = loop_names(tracker.events)
         self.applied = tracker.applied_events()
         self.replayed = tracker.init_copy()
         self.states: List[State] = []
@@ -70,13 +64,11 @@ class _Kept:
         """Replays the events added since; False (nothing changed) when one of them would change
         what was applied before, which only a replay from the start gets right."""
         added = [tracker.events[index] for index in range(self.count, len(tracker.events))]
+        if not loop_names(added) <= self.loops:  # a new form changes how every earlier one is taken
+            return False
         applied = list(self.applied)
-        for event in added:
-            if isinstance(event, ActiveLoop) and event.name and event.name not in self.loops:
-                return False  # Rasa decides on every form execution knowing all the forms of the conversation
-            if not _only_appends(tracker, event, applied, self.loops):
-                return False
-            applied.append(event)
+        if not all(apply(event, applied, self.loops) for event in added):
+            return False
         self.states.pop()  # the state after the last event: the replay goes on from there
         self._replay(added)
         self.applied = applied
@@ -86,15 +78,6 @@ class _Kept:
     def answer(self) -> List[State]:
         """A copy: the featuriser edits the last state (text or intent) in place."""
         return [{part: dict(sub_state) for part, sub_state in state.items()} for state in self.states]
-
-
-def _only_appends(tracker: DialogueStateTracker, event: Event, applied: List[Event], loops: set) -> bool:
-    """Whether `DialogueStateTracker.applied_events` simply appends this event."""
-    if isinstance(event, (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted)):
-        return False
-    if isinstance(event, ActionExecuted) and event.action_name in loops:
-        return tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)
-    return True
 
 
 _KEPT: Dict[Tuple[int, bool], Tuple[Any, _Kept]] = {}
