@@ -40,3 +40,11 @@ def run():
     loop = asyncio.new_event_loop()
     yield loop.run_until_complete
     loop.close()
+
+
+@pytest.fixture(scope="session")
+def domain():
+    """Our domain.yml as Rasa loads it, once for every test that works on Rasa's own objects."""
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(ROOT / "domain.yml"))

@@ -1,21 +1,12 @@
 """The events a conversation keeps, found by class lookups, are the events Rasa's walk keeps."""
 import random
-from pathlib import Path
 
 import pytest
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_patches import applied_events
 from tests.support.dialogue_events import said, turns
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def domain():
-    return Domain.load(str(ROOT / "domain.yml"))
 
 
 @pytest.mark.parametrize("seed", range(6))

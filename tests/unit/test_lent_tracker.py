@@ -1,5 +1,4 @@
 """Actions that only read the tracker are lent it without a replayed copy; the others still get a copy."""
-from pathlib import Path
 
 import pytest
 from rasa.core.actions.action import RemoteAction, action_for_name_or_text
@@ -8,19 +7,11 @@ from rasa.core.channels import CollectingOutputChannel
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, LoopInterrupted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from rasa_patches import lent_tracker
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def domain():
-    return Domain.load(str(ROOT / "domain.yml"))
 
 
 @pytest.fixture

@@ -3,18 +3,14 @@ them all, on the trained model's own rules."""
 import json
 import random
 import tarfile
-from pathlib import Path
 
 import pytest
 from rasa.core.policies.rule_policy import RULE_SNIPPET_ACTION_NAME, RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_patches import rule_window
 from tests.support.dialogue_events import turns
 from tools.train import model_path
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +28,7 @@ def test_the_longest_rule_is_counted_in_states(lookups):
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_the_same_rules_are_possible_at_every_step_of_long_conversations(lookups, seed):
-    domain = Domain.load(str(ROOT / "domain.yml"))
+def test_the_same_rules_are_possible_at_every_step_of_long_conversations(domain, lookups, seed):
     policy = RulePolicy.__new__(RulePolicy)  # what matching uses of a policy: its methods
     events, checked, longest = [], 0, 0
     for turn in turns(random.Random(seed)):

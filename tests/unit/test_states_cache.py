@@ -1,21 +1,12 @@
 """The states carried on from the last call are the states Rasa works out from the start."""
 import random
-from pathlib import Path
 
 import pytest
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_patches import states_cache
 from tests.support.dialogue_events import said, turns
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def domain():
-    return Domain.load(str(ROOT / "domain.yml"))
 
 
 def _rasas(domain, events, omit_unset_slots=False):

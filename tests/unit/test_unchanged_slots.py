@@ -1,22 +1,13 @@
 """Slot events that change nothing are left out of the conversation; every other event is kept."""
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from rasa.core.actions.action import action_for_name_or_text
 from rasa.core.policies.policy import PolicyPrediction
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Restarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_patches import unchanged_slots
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def domain():
-    return Domain.load(str(ROOT / "domain.yml"))
 
 
 @pytest.fixture
