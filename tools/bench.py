@@ -166,18 +166,26 @@ def _event_broker_ms(count: int, ours: bool) -> float:
     return (time.perf_counter() - started) / count * 1000
 
 
-def _ratios(turns: dict) -> dict:
-    """The issue's four figures: ours over the minimal bot's."""
-    ours, minimal = turns["ours"]["scenarios"], turns["minimal"]["scenarios"]
-
+def _over(top: dict, bottom: dict) -> dict:
+    """The issue's four figures of one bot over another (their scenarios)."""
     def growth(bot: dict) -> float:
         return bot["c1t40"]["mean_ms"] / bot["c1t5"]["mean_ms"]
 
-    return {"p50_ratio": round(ours["c1t5"]["p50_ms"] / minimal["c1t5"]["p50_ms"], 2),
-            "p95_ratio": round(ours["c1t5"]["p95_ms"] / minimal["c1t5"]["p95_ms"], 2),
-            "throughput10_ratio": round(ours["c10t5"]["turns_per_s"] / minimal["c10t5"]["turns_per_s"], 2),
-            "turn40_vs_5": round(growth(ours) / growth(minimal), 2),
-            "turn40_vs_5_each": {"ours": round(growth(ours), 2), "minimal": round(growth(minimal), 2)}}
+    return {"p50_ratio": round(top["c1t5"]["p50_ms"] / bottom["c1t5"]["p50_ms"], 2),
+            "p95_ratio": round(top["c1t5"]["p95_ms"] / bottom["c1t5"]["p95_ms"], 2),
+            "throughput10_ratio": round(top["c10t5"]["turns_per_s"] / bottom["c10t5"]["turns_per_s"], 2),
+            "turn40_vs_5": round(growth(top) / growth(bottom), 2),
+            "turn40_vs_5_each": {"top": round(growth(top), 2), "bottom": round(growth(bottom), 2)}}
+
+
+def _ratios(turns: dict) -> dict:
+    """The issue's four figures, ours over the minimal bot's; then the same of the bare bot (the
+    issue's architecture with nothing of ours) over the minimal one, and of ours over the bare one."""
+    ours, bare, minimal = (turns[name]["scenarios"] for name in ("ours", "bare", "minimal"))
+    figures = _over(ours, minimal)
+    each = figures.pop("turn40_vs_5_each")
+    return {**figures, "turn40_vs_5_each": {"ours": each["top"], "minimal": each["bottom"]},
+            "bare_over_minimal": _over(bare, minimal), "ours_over_bare": _over(ours, bare)}
 
 
 def _machine() -> str:

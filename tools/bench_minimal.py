@@ -1,6 +1,11 @@
 """The bot the issue compares ours with: this NLU pipeline, RulePolicy, the same intents, one
 response per intent, no actions, no stores of its own (plain REST, in memory).
 
+And the bare bot: the same, in the shape the issue asks ours to have and with nothing of ours in
+it: every intent answered by one custom action on an action server (tools/bench_bare_actions.py),
+Rasa's own Redis tracker and lock stores. What it costs over the minimal bot is the architecture's
+share of our ratios.
+
 Built from config.yml, domain.yml and data/nlu each time it is asked for; trained once per
 fingerprint (ours plus this file) into results/tmp/bench/, with its training time kept beside it.
 """
@@ -22,20 +27,30 @@ from tools.train import ROOT, fingerprint
 OUT = ROOT / "results" / "tmp" / "bench"
 
 
-def _bot_files(folder: Path) -> dict:
-    """domain, config, rules, endpoints and credentials of the minimal bot, written into `folder`."""
+# The bare bot's stores and action server: Rasa's own classes, on the Redis and port the stack names.
+_REDIS = {"type": "redis", "url": "${REDIS_HOST}", "port": "${REDIS_PORT}", "db": "${REDIS_DB}"}
+BARE_ENDPOINTS = {"action_endpoint": {"url": "http://localhost:${ACTION_PORT}/webhook"},
+                  "tracker_store": _REDIS, "lock_store": dict(_REDIS)}
+
+
+def _bot_files(folder: Path, bare: bool = False) -> dict:
+    """domain, config, rules, endpoints and credentials of the minimal bot (or the bare one),
+    written into `folder`."""
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     intents = domain["intents"]
+    answers = {"actions": ["action_say_intent"]} if bare else {
+        "responses": {f"utter_{i}": [{"text": i}] for i in intents}}
     files = {
-        "domain.yml": {"version": "3.1", "intents": intents, "entities": domain.get("entities", []),
-                       "responses": {f"utter_{i}": [{"text": i}] for i in intents}},
+        "domain.yml": {"version": "3.1", "intents": intents, "entities": domain.get("entities", []), **answers},
         "config.yml": {"recipe": "default.v1", "language": config["language"],
-                       "assistant_id": "bench-minimal", "pipeline": config["pipeline"],
+                       "assistant_id": "bench-bare" if bare else "bench-minimal", "pipeline": config["pipeline"],
                        "policies": [{"name": "RulePolicy"}]},
         "rules.yml": {"version": "3.1", "rules": [
-            {"rule": i, "steps": [{"intent": i}, {"action": f"utter_{i}"}]} for i in intents]},
-        "endpoints.yml": {},  # in-memory tracker and lock stores, no action server, no broker
+            {"rule": i, "steps": [{"intent": i}, {"action": "action_say_intent" if bare else f"utter_{i}"}]}
+            for i in intents]},
+        # the minimal bot: in-memory tracker and lock stores, no action server, no broker
+        "endpoints.yml": BARE_ENDPOINTS if bare else {},
         "credentials.yml": {"rest": None},
     }
     folder.mkdir(parents=True, exist_ok=True)
@@ -66,12 +81,13 @@ def _train(name: str, config: Path, domain: Path, data: list, folder: Path) -> d
     return {**figures, "model": model}
 
 
-def minimal_bot() -> dict:
-    """The minimal bot's files and trained model: {model, endpoints, credentials, training_seconds, model_mb}."""
-    folder = OUT / "minimal"
-    files = _bot_files(folder)
+def minimal_bot(bare: bool = False) -> dict:
+    """The minimal bot's (or the bare bot's) files and trained model: {model, endpoints, credentials,
+    training_seconds, model_mb}."""
+    name = "bare" if bare else "minimal"
+    files = _bot_files(OUT / name, bare)
     digest = fingerprint() + "-" + hashlib.sha256(b"".join(p.read_bytes() for p in files.values())).hexdigest()[:6]
-    trained = _train(f"minimal-{digest}", files["config.yml"], files["domain.yml"],
+    trained = _train(f"{name}-{digest}", files["config.yml"], files["domain.yml"],
                      [ROOT / "data" / "nlu", files["rules.yml"]], OUT)
     return {**trained, "endpoints": files["endpoints.yml"], "credentials": files["credentials.yml"]}
 

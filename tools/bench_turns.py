@@ -1,10 +1,12 @@
-"""Cost per turn, ours against the minimal bot (tools/bench_minimal.py), in one run.
+"""Cost per turn, ours against the minimal bot (tools/bench_minimal.py), in one run, with the bare
+bot (the issue's architecture, nothing of ours) on the scenarios the issue's figures come from.
 
-Both bots are served at once: ours as `make run` serves it (REST through the door, action
+The bots are served at once: ours as `make run` serves it (REST through the door, action
 server, Redis tracker and lock stores on a Redis of the bench's own, the SQL event broker, the
-sandbox), the minimal one with plain REST and in-memory stores. No burst limit, and the door's
+sandbox), the minimal one with plain REST and in-memory stores, the bare one with its action
+server and Rasa's own Redis stores on that Redis. No burst limit, and the door's
 reply deadline far off: a slow turn is measured, not cut short by the apology. Every scenario is played on
-both, in alternating order, so a machine that gets busier hits both. Each server runs under
+each bot, in an order that turns round, so a machine that gets busier hits them all. Each server runs under
 tools/bench_probe.py, which sums where the time of a turn goes.
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ from tools.bench_minimal import minimal_bot
 # (conversations at once, turns per conversation, conversations)
 FULL = [(1, 5, 20), (1, 40, 3), (10, 5, 30), (10, 40, 10), (50, 5, 50), (50, 40, 50)]
 QUICK = [(1, 5, 6), (1, 40, 1), (10, 5, 10), (50, 5, 50)]
+BARE_SCENARIOS = {"c1t5", "c1t40", "c10t5"}  # the issue's four figures come from these
 PINNED_DAY = "2026-12-02"  # a Wednesday: the sandbox answers the same whatever day the bench runs
 # Every bench stack: no burst limit, and the reply deadline far off (a slow turn is measured, not cut short).
 SETTINGS = {"DZ_TODAY": PINNED_DAY, "DZ_RATE_LIMIT": "off", "DZ_REPLY_DEADLINE": "120"}
@@ -47,15 +50,18 @@ def _breakdown(probe: Path) -> dict:
 
 
 def compare(model: Path, quick: bool) -> dict:
-    """{"minimal": …, "ours": …}: per scenario the latency figures, plus memory, model and breakdown."""
+    """{"minimal": …, "bare": …, "ours": …}: per scenario the latency figures, plus memory, model
+    and breakdown."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-turns-"))
-    minimal = minimal_bot()
+    minimal, bare = minimal_bot(), minimal_bot(bare=True)
     redis = RedisServer().start()
     stacks = {}
     try:
         for name, options in (
                 ("minimal", {"model": minimal["model"], "endpoints": minimal["endpoints"],
                              "credentials": minimal["credentials"], "actions": False}),
+                ("bare", {"model": bare["model"], "endpoints": bare["endpoints"],
+                          "credentials": bare["credentials"], "actions": "tools.bench_bare_actions"}),
                 ("ours", {"model": model})):
             (workdir / name).mkdir()
             stacks[name] = Stack(workdir / name, redis_port=redis.port, redis_db=len(stacks),
@@ -66,7 +72,8 @@ def compare(model: Path, quick: bool) -> dict:
             play(f"{stack.url}/webhooks/rest/webhook", "warm", 3, 1, 2)
         for number, (concurrency, turns, conversations) in enumerate(QUICK if quick else FULL):
             phase = f"c{concurrency}t{turns}"
-            for name in (("minimal", "ours") if number % 2 == 0 else ("ours", "minimal")):
+            bots = [name for name in stacks if name != "bare" or phase in BARE_SCENARIOS]
+            for name in bots[number % len(bots):] + bots[:number % len(bots)]:
                 results[name]["scenarios"][phase] = play(f"{stacks[name].url}/webhooks/rest/webhook", phase,
                                                          turns, concurrency, conversations)
                 print(f"  {name:>8} {phase:>7}: {results[name]['scenarios'][phase]}", flush=True)
@@ -76,7 +83,8 @@ def compare(model: Path, quick: bool) -> dict:
                 results[name]["memory"]["action_server"] = _memory_mb(stack.action_server.pid)
                 results[name]["memory"]["redis"] = _memory_mb(redis.process.pid)
             results[name]["breakdown"] = _breakdown(workdir / f"{name}.json")
-        results["minimal"]["model"] = {k: minimal[k] for k in ("training_seconds", "model_mb")}
+        for name, bot in (("minimal", minimal), ("bare", bare)):
+            results[name]["model"] = {k: bot[k] for k in ("training_seconds", "model_mb")}
         results["ours"]["events_db"] = stacks["ours"].events_db
     finally:
         for stack in stacks.values():

@@ -14,7 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
 from tools.train import model_path
 
@@ -66,10 +66,11 @@ class Stack:
     def __init__(self, workdir: Path, redis_port: Optional[int] = None, redis_db: int = 9,
                  token: Optional[str] = None, debug: bool = False, model: Optional[Path] = None,
                  endpoints: Path = ROOT / "endpoints.yml", credentials: Path = ROOT / "credentials.yml",
-                 actions: bool = True, launcher: str = "tools.rasa_quiet", **env: str) -> None:
+                 actions: Union[bool, str] = True, launcher: str = "tools.rasa_quiet", **env: str) -> None:
         """`redis_port`: a Redis of this stack's own; `redis_db`: its database (flushed at start);
         `token`: RASA_TOKEN, as `make run` passes it; `debug`: both servers log at debug level;
-        `model`, `endpoints`, `credentials`, `actions` (an action server or none) and `launcher`
+        `model`, `endpoints`, `credentials`, `actions` (an action server of ours, of the package it
+        names, or none) and `launcher`
         (the module that runs `rasa`) default to ours (the bench serves another bot);
         `env`: settings for both servers (DZ_TODAY pins the day)."""
         self.model = model or model_path()
@@ -100,7 +101,7 @@ class Stack:
         if self.actions:
             self.processes.append(subprocess.Popen(
                 [sys.executable, "-m", "tools.rasa_quiet", "run", "actions", "--port", str(self.action_port),
-                 "--actions", "actions", *(["--debug"] if self.debug else [])],
+                 "--actions", self.actions if isinstance(self.actions, str) else "actions", *(["--debug"] if self.debug else [])],
                 cwd=ROOT, env=env, stdout=open(logs / "actions.log", "w"), stderr=subprocess.STDOUT))
         self._env = env
         self.processes.append(self._rasa_server())
