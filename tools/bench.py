@@ -167,24 +167,30 @@ def _event_broker_ms(count: int, ours: bool) -> float:
 
 
 def _over(top: dict, bottom: dict) -> dict:
-    """The issue's four figures of one bot over another (their scenarios)."""
-    def growth(bot: dict) -> float:
-        return bot["c1t40"]["mean_ms"] / bot["c1t5"]["mean_ms"]
+    """The issue's four figures of one bot over another: each the median over the rounds of the ratio
+    within a round (the bots of a round played one after the other), with its range."""
+    def growth(bot: dict, n: int) -> float:
+        return bot["c1t40"][n]["mean_ms"] / bot["c1t5"][n]["mean_ms"]
 
-    return {"p50_ratio": round(top["c1t5"]["p50_ms"] / bottom["c1t5"]["p50_ms"], 2),
-            "p95_ratio": round(top["c1t5"]["p95_ms"] / bottom["c1t5"]["p95_ms"], 2),
-            "throughput10_ratio": round(top["c10t5"]["turns_per_s"] / bottom["c10t5"]["turns_per_s"], 2),
-            "turn40_vs_5": round(growth(top) / growth(bottom), 2),
-            "turn40_vs_5_each": {"top": round(growth(top), 2), "bottom": round(growth(bottom), 2)}}
+    per_round = [{"p50_ratio": top["c1t5"][n]["p50_ms"] / bottom["c1t5"][n]["p50_ms"],
+                  "p95_ratio": top["c1t5"][n]["p95_ms"] / bottom["c1t5"][n]["p95_ms"],
+                  "throughput10_ratio": top["c10t5"][n]["turns_per_s"] / bottom["c10t5"][n]["turns_per_s"],
+                  "turn40_vs_5": growth(top, n) / growth(bottom, n)}
+                 for n in range(len(top["c1t5"]))]
+    figures = {key: round(statistics.median(r[key] for r in per_round), 2) for key in per_round[0]}
+    figures["range"] = {key: [round(min(r[key] for r in per_round), 2), round(max(r[key] for r in per_round), 2)]
+                        for key in per_round[0]}
+    return figures
 
 
 def _ratios(turns: dict) -> dict:
     """The issue's four figures, ours over the minimal bot's; then the same of the bare bot (the
-    issue's architecture with nothing of ours) over the minimal one, and of ours over the bare one."""
-    ours, bare, minimal = (turns[name]["scenarios"] for name in ("ours", "bare", "minimal"))
-    figures = _over(ours, minimal)
-    each = figures.pop("turn40_vs_5_each")
-    return {**figures, "turn40_vs_5_each": {"ours": each["top"], "minimal": each["bottom"]},
+    issue's architecture with nothing of ours) over the minimal one, and of ours over the bare one;
+    and each bot's own growth from 5-turn to 40-turn conversations."""
+    ours, bare, minimal = (turns[name]["rounds"] for name in ("ours", "bare", "minimal"))
+    growth = {name: round(turns[name]["scenarios"]["c1t40"]["mean_ms"] / turns[name]["scenarios"]["c1t5"]["mean_ms"], 2)
+              for name in turns}
+    return {**_over(ours, minimal), "turn40_vs_5_each": growth,
             "bare_over_minimal": _over(bare, minimal), "ours_over_bare": _over(ours, bare)}
 
 

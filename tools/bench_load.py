@@ -50,7 +50,7 @@ def percentile(values: list, share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def _play(url: str, phase: str, turns: int, concurrency: int, conversations: int) -> dict:
+async def _play(url: str, phase: str, turns: int, concurrency: int, conversations: int, tag: str) -> dict:
     queue: asyncio.Queue = asyncio.Queue()
     for k in range(conversations):
         queue.put_nowait(k)
@@ -62,7 +62,7 @@ async def _play(url: str, phase: str, turns: int, concurrency: int, conversation
             k = queue.get_nowait()
             for text in conversation(k, turns):
                 started = time.perf_counter()
-                async with session.post(url, json={"sender": f"{phase}-{k}", "message": text}) as answer:
+                async with session.post(url, json={"sender": f"{phase}-{tag}{k}", "message": text}) as answer:
                     body = await answer.json(content_type=None)
                 latencies.append((time.perf_counter() - started) * 1000)
                 silent += answer.status != 200 or not body
@@ -79,7 +79,7 @@ async def _play(url: str, phase: str, turns: int, concurrency: int, conversation
             "turns_per_s": round(len(latencies) / wall, 2)}
 
 
-def play(url: str, phase: str, turns: int, concurrency: int, conversations: int) -> dict:
+def play(url: str, phase: str, turns: int, concurrency: int, conversations: int, tag: str = "") -> dict:
     """Figures of `conversations` conversations of `turns` turns, `concurrency` at once; sender ids
-    start with `phase` (the probe sums per phase)."""
-    return asyncio.run(_play(url, phase, turns, concurrency, conversations))
+    start with `phase` (the probe sums per phase), then `tag` (a round's own conversations)."""
+    return asyncio.run(_play(url, phase, turns, concurrency, conversations, tag))
