@@ -3,7 +3,7 @@ it, actions.conclusion explains it)."""
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -47,6 +47,10 @@ class ValidateCaseForm(FormValidationAction):
 
     Whether the backend knows the id is found out once, by the lookup itself
     (a stalling backend then costs one timeout, not two).
+
+    It also asks for the id when the form is to ask for it next. Rasa's form runs this validation
+    every time before it asks, and asks nothing itself when the domain names no action or response
+    for the question; one call to the action server less on every turn the id is asked.
     """
 
     def name(self) -> Text:
@@ -54,8 +58,10 @@ class ValidateCaseForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
-        events = await super().run(dispatcher, tracker, domain)
+        events = await super().run(dispatcher, tracker, domain)  # tracker.slots now include events
         add_yes_no_buttons(dispatcher, events)  # a person offered after two misses: 转人工 / 不用了
+        if _form_asks_next(events, tracker) == "merchant_id":
+            _ask_for_the_id(dispatcher, tracker)
         return events
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
@@ -102,21 +108,24 @@ class ValidateCaseForm(FormValidationAction):
         return events
 
 
-class ActionAskMerchantId(SafeAction):
-    """The form's question for the merchant id."""
+def _form_asks_next(events: Events, tracker: Tracker) -> Optional[Text]:
+    """The slot Rasa's form asks for after this validation: the one the validation named (None: the
+    form is done), else the merchant id while it is empty (rasa.core.actions.forms, request_next_slot)."""
+    named = [event for event in events if event.get("event") == "slot" and event.get("name") == "requested_slot"]
+    if named:
+        return named[-1].get("value")
+    return "merchant_id" if tracker.get_slot("merchant_id") is None else None
 
-    def name(self) -> Text:
-        return "action_ask_merchant_id"
 
-    async def act(self, dispatcher, tracker, domain):
-        said_already = bot_spoke_this_turn(tracker)
-        if said_already and tracker.get_slot("merchant_id_part"):  # 前3位收到了…接着发: asked already
-            return []
-        if said_already and tracker.get_slot("awaiting") == Awaiting.HUMAN:  # a person was just offered:
-            return []  # that yes/no question stays the last word, with its buttons
-        retry = said_already or _tries(tracker, "merchant_id_tries") or _tries(tracker, "unknown_merchant_tries")
-        dispatcher.utter_message(text=reply("ask_merchant_id_again" if retry else "ask_merchant_id"))
-        return []
+def _ask_for_the_id(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """The form's question for the merchant id, after what was said this turn."""
+    said_already = bool(dispatcher.messages) or bot_spoke_this_turn(tracker)
+    if said_already and tracker.get_slot("merchant_id_part"):  # 前3位收到了…接着发: asked already
+        return
+    if said_already and tracker.get_slot("awaiting") == Awaiting.HUMAN:  # a person was just offered:
+        return  # that yes/no question stays the last word, with its buttons
+    retry = said_already or _tries(tracker, "merchant_id_tries") or _tries(tracker, "unknown_merchant_tries")
+    dispatcher.utter_message(text=reply("ask_merchant_id_again" if retry else "ask_merchant_id"))
 
 
 class ActionConcludeCase(SafeAction):

@@ -81,3 +81,47 @@ def test_a_yes_no_question_gets_two_buttons_and_other_answers_none():
     asyncio.run(JustSays().run(said, tracker(), {}))
     assert [b["payload"] for b in asked.messages[-1]["buttons"]] == ["/affirm", "/deny"]
     assert not said.messages[-1].get("buttons")
+
+
+def form_turn(text, slots=None, requested="merchant_id", said=()):
+    """What the case form's validation says after the merchant's `text` (Rasa's form asks nothing
+    itself: the validation asks for the id when the form is to ask for it next)."""
+    events = [{"event": "user", "text": text}, *({"event": "bot", "text": line} for line in said)]
+    slots = {"requested_slot": requested, **(slots or {})}
+    tracker = Tracker("t1", slots, {"text": text, "intent": {"name": "inform"}, "entities": []},
+                      events, False, None, {"name": "case_form"}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    domain = {"forms": {"case_form": {"required_slots": ["merchant_id"]}}}
+    events = asyncio.run(ValidateCaseForm().run(dispatcher, tracker, domain))
+    return [m["text"] for m in dispatcher.messages], dispatcher.messages, events
+
+
+def test_a_new_case_is_asked_for_its_merchant_id_once():
+    said, _, _ = form_turn("昨天刷卡两千块没到账", requested=None)
+    assert said == [reply("ask_merchant_id")]
+
+
+def test_a_bad_id_is_explained_then_asked_again():
+    said, _, _ = form_turn("12345")
+    assert len(said) == 2 and "不是有效的商户号" in said[0] and said[1] == reply("ask_merchant_id_again")
+
+
+def test_a_good_id_is_not_asked_for():
+    said, _, events = form_turn("898310000000003")
+    assert said == [] and {"event": "slot", "name": "merchant_id", "value": "898310000000003",
+                           "timestamp": None} in events
+
+
+def test_part_of_an_id_is_acknowledged_without_asking_again():
+    said, _, _ = form_turn("开头是898 等下我看看后面")
+    assert len(said) == 1 and "前3位收到了" in said[0]
+
+
+def test_a_person_offered_stays_the_last_word_with_its_buttons():
+    said, messages, _ = form_turn("678", slots={"merchant_id_tries": 1.0})
+    assert len(said) == 1 and "转人工" in said[0] and messages[-1]["buttons"]
+
+
+def test_after_another_answer_this_turn_the_id_is_asked_again_not_anew():
+    said, _, _ = form_turn("对了手续费多少", requested=None, said=["刷卡手续费是0.6%。"])
+    assert said == [reply("ask_merchant_id_again")]
