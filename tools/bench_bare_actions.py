@@ -1,4 +1,4 @@
-"""The one custom action of the bench's bare bot (tools/bench_minimal.py, `bare_bot`): it answers
+"""The one custom action of the bench's bare bot (tools/bench_minimal.py, `minimal_bot(bare=True)`): it answers
 with the intent's name, so a turn costs one call to an action server and nothing of ours."""
 from __future__ import annotations
 
