@@ -19,10 +19,10 @@ import weakref
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.shared.core.domain import Domain, State
-from rasa.shared.core.events import ActionExecuted, Event
+from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from rasa_patches.applied_events import apply, loop_names
+from rasa_patches.applied_events import ACTION, apply, kinds, loop_names
 
 _RASAS = Domain.states_for_tracker_history
 
@@ -46,7 +46,7 @@ class _Kept:
         """`generate_all_prior_trackers` from where the last call stopped: a state before each
         action, and the state after the last event."""
         for event in events:
-            if isinstance(event, ActionExecuted):
+            if kinds(event) & ACTION:
                 self.states.append(self._state())
             self.replayed.update(event)
         self.states.append(self._state())

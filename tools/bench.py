@@ -166,16 +166,19 @@ def _event_broker_ms(count: int, ours: bool) -> float:
     return (time.perf_counter() - started) / count * 1000
 
 
+def _growth(forty: dict, five: dict) -> float:
+    """Time per turn in 40-turn conversations over 5-turn ones."""
+    return forty["mean_ms"] / five["mean_ms"]
+
+
 def _over(top: dict, bottom: dict) -> dict:
     """The issue's four figures of one bot over another: each the median over the rounds of the ratio
     within a round (the bots of a round played one after the other), with its range."""
-    def growth(bot: dict, n: int) -> float:
-        return bot["c1t40"][n]["mean_ms"] / bot["c1t5"][n]["mean_ms"]
-
     per_round = [{"p50_ratio": top["c1t5"][n]["p50_ms"] / bottom["c1t5"][n]["p50_ms"],
                   "p95_ratio": top["c1t5"][n]["p95_ms"] / bottom["c1t5"][n]["p95_ms"],
                   "throughput10_ratio": top["c10t5"][n]["turns_per_s"] / bottom["c10t5"][n]["turns_per_s"],
-                  "turn40_vs_5": growth(top, n) / growth(bottom, n)}
+                  "turn40_vs_5": (_growth(top["c1t40"][n], top["c1t5"][n])
+                                  / _growth(bottom["c1t40"][n], bottom["c1t5"][n]))}
                  for n in range(len(top["c1t5"]))]
     figures = {key: round(statistics.median(r[key] for r in per_round), 2) for key in per_round[0]}
     figures["range"] = {key: [round(min(r[key] for r in per_round), 2), round(max(r[key] for r in per_round), 2)]
@@ -188,8 +191,8 @@ def _ratios(turns: dict) -> dict:
     issue's architecture with nothing of ours) over the minimal one, and of ours over the bare one;
     and each bot's own growth from 5-turn to 40-turn conversations."""
     ours, bare, minimal = (turns[name]["rounds"] for name in ("ours", "bare", "minimal"))
-    growth = {name: round(turns[name]["scenarios"]["c1t40"]["mean_ms"] / turns[name]["scenarios"]["c1t5"]["mean_ms"], 2)
-              for name in turns}
+    growth = {name: round(_growth(bot["scenarios"]["c1t40"], bot["scenarios"]["c1t5"]), 2)
+              for name, bot in turns.items()}
     return {**_over(ours, minimal), "turn40_vs_5_each": growth,
             "bare_over_minimal": _over(bare, minimal), "ours_over_bare": _over(ours, bare)}
 

@@ -9,10 +9,10 @@ from actions.safe_action import SafeAction
 from daozhang.resources import reply
 
 
-def tracker(text="", slots=None, entities=()):
+def tracker(text="", slots=None, entities=(), events=()):
     return Tracker("t1", {"requested_slot": "merchant_id", **(slots or {})},
                    {"text": text, "intent": {"name": "inform"}, "entities": list(entities)},
-                   [], False, None, {"name": "case_form"}, "action_listen")
+                   list(events), False, None, {"name": "case_form"}, "action_listen")
 
 
 def validate(value, **kwargs):
@@ -87,12 +87,10 @@ def form_turn(text, slots=None, requested="merchant_id", said=()):
     """What the case form's validation says after the merchant's `text` (Rasa's form asks nothing
     itself: the validation asks for the id when the form is to ask for it next)."""
     events = [{"event": "user", "text": text}, *({"event": "bot", "text": line} for line in said)]
-    slots = {"requested_slot": requested, **(slots or {})}
-    tracker = Tracker("t1", slots, {"text": text, "intent": {"name": "inform"}, "entities": []},
-                      events, False, None, {"name": "case_form"}, "action_listen")
     dispatcher = CollectingDispatcher()
     domain = {"forms": {"case_form": {"required_slots": ["merchant_id"]}}}
-    events = asyncio.run(ValidateCaseForm().run(dispatcher, tracker, domain))
+    events = asyncio.run(ValidateCaseForm().run(
+        dispatcher, tracker(text, {"requested_slot": requested, **(slots or {})}, events=events), domain))
     return [m["text"] for m in dispatcher.messages], dispatcher.messages, events
 
 
