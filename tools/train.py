@@ -8,35 +8,23 @@ newest models are kept.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from nlu_components.code_version import CODE, digest
+
 ROOT = Path(__file__).resolve().parent.parent
-INPUTS = ["config.yml", "domain.yml", "requirements.txt", "data", "nlu_components",
-          "daozhang/text", "daozhang/entities", "daozhang/lexicon.py", "daozhang/segmenter.py",
-          "daozhang/clock.py", "daozhang/resources.py", "daozhang/merchant_id.py", "daozhang/conversation.py",
-          "daozhang/data/lexicon.yml",
-          "daozhang/data/jieba"]
+INPUTS = ["config.yml", "domain.yml", "requirements.txt", "data", *CODE]
 KEEP_MODELS = 3
 MODELS = ROOT / "models"
 LOG = ROOT / ".run" / "train.log"
 
 
 def fingerprint() -> str:
-    digest = hashlib.sha256()
-    for name in INPUTS:
-        path = ROOT / name
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for file in files:
-            if "__pycache__" in file.parts:
-                continue
-            digest.update(str(file.relative_to(ROOT)).encode())
-            digest.update(file.read_bytes())
-    return digest.hexdigest()[:12]
+    return digest(INPUTS)
 
 
 def model_path() -> Path:
