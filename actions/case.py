@@ -21,8 +21,8 @@ from actions.tracker_reading import (
     bot_spoke_this_turn,
     last_bot_text,
     latest_entities,
-    latest_text,
     slot_before_latest_message,
+    written_text,
 )
 from daozhang.follow_up import is_general_rule
 from daozhang.merchant_id import ID_LENGTH, attempted_id, longest_digit_run, take_digits
@@ -67,7 +67,7 @@ class ValidateCaseForm(FormValidationAction):
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         """No id asked for while a person is offered, unless the merchant sends digits again, nor for
         a detail added to a fee question (那微信扫码呢: answered by action_conclude_case)."""
-        if tracker.get_slot("awaiting") == Awaiting.HUMAN and not longest_digit_run(latest_text(tracker)):
+        if tracker.get_slot("awaiting") == Awaiting.HUMAN and not longest_digit_run(written_text(tracker)):
             return []
         if adds_to_a_fee_question(tracker) or ticket_named(tracker) or _asks_the_rule_again(tracker):
             return []
@@ -78,7 +78,7 @@ class ValidateCaseForm(FormValidationAction):
         """Digits the merchant typed when asked for the id, even if they are not an id."""
         if "merchant_id" in latest_entities(tracker):
             return {}
-        attempt = attempted_id(latest_text(tracker), asked=tracker.get_slot("requested_slot") == "merchant_id",
+        attempt = attempted_id(written_text(tracker), asked=tracker.get_slot("requested_slot") == "merchant_id",
                                spoken=tracker.get_latest_input_channel() == "ivr")
         return {"merchant_id": attempt} if attempt else {}
 
@@ -86,7 +86,7 @@ class ValidateCaseForm(FormValidationAction):
                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         value = re.sub(r"\D", "", str(value or ""))
         part = tracker.get_slot("merchant_id_part")
-        attempt = take_digits(value, latest_text(tracker), part, spoken=tracker.get_latest_input_channel() == "ivr")
+        attempt = take_digits(value, written_text(tracker), part, spoken=tracker.get_latest_input_channel() == "ivr")
         # Digits meant as (part of) an id are no amount; a part is kept only while the id is being given.
         cleared = {"merchant_id_part": None} if part else {}
         if "amount" in latest_entities(tracker) and len(value) != ID_LENGTH:

@@ -18,6 +18,12 @@ def latest_text(tracker: Tracker) -> str:
     return tracker.latest_message.get("text") or ""
 
 
+def written_text(tracker: Tracker) -> str:
+    """The latest message as written (after the door's masking), before the NLU normalised it:
+    its spoken numbers keep their units (两千三, 五百), which tell a sum from digits of an id."""
+    return tracker.latest_message.get("original_text") or latest_text(tracker)
+
+
 def latest_intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message.get("intent") or {}).get("name")
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import List, Optional, Tuple
 
 from daozhang.lexicon import listens_for
-from daozhang.text.normalise import normalise_text
+from daozhang.text.normalise import normalise, normalise_text
 
 ID_LENGTH = 15
 ID_PATTERN = re.compile(rf"(?<!\d)\d{{{ID_LENGTH}}}(?!\d)")
@@ -34,27 +34,61 @@ def find_in(text: str) -> Optional[str]:
 
 # What the door left of a card number or a secret (***************0128, ******): never part of an id.
 _MASKED = re.compile(r"\*{3,}[ \-]?\d{0,4}")
-# Digits in groups (8983 1000 0000 003 / 零零零零 零零零 零零七): short pieces apart only by spaces or dashes.
-_GROUPED = re.compile(r"(?<!\d)\d{1,8}(?:[ \t-]+\d{1,8})+(?!\d)")
+# Pieces of digits apart only by spaces or dashes are an id read in groups (8983 1000 0000 003 /
+# 零零零零 零零零 零零七).
+_GROUPING = re.compile(r"[ \t-]+")
+# A number that the words around it make a sum of money, a date or a time: 两千三 (said with a
+# unit), 收了500, 80块, 12月31号, 3点.
+_UNIT_SAID = re.compile("[十百千万亿拾佰仟]")
+_MONEY_OR_TIME_AFTER = re.compile(r"^\s*(?:\.\d|块|元|圆|毛|角|万|千|百|月|号|日|点|时|分|笔|次|天|个|%)")
+_MONEY_BEFORE = re.compile(r"(?:[¥$]|收了|付了|刷了|扫了|转了|退了|扣了|金额|一共|总共)\s*(?:是|为|大概|差不多)?\s*$")
+# A number that a word names as something else: 参考号是…, 卡号…, 订单号….
+_NAMED_BEFORE = re.compile(rf"(?:{'|'.join(OTHER_NUMBERS[:6])})\s*(?:是|为|:|：)?\s*$")
+
+
+def _pieces(text: str, named_too: bool) -> List[Tuple[str, bool]]:
+    """The message's runs of digits that may be (part of) an id, each with whether it follows the
+    one before it apart only by spaces or dashes. Never a sum of money, a date or a time, nor
+    (`named_too`) a number a word names as something else."""
+    norm = normalise(_MASKED.sub(" ", text))
+    pieces: List[Tuple[str, bool]] = []
+    end = None
+    for found in re.finditer(r"\d+", norm.text):
+        start, stop = norm.original_span(found.start(), found.end())
+        before, after = norm.text[:found.start()], norm.text[found.end():]
+        other = len(found.group(0)) != ID_LENGTH and (
+            _UNIT_SAID.search(norm.original[start:stop]) or _MONEY_OR_TIME_AFTER.match(after)
+            or _MONEY_BEFORE.search(before) or (named_too and _NAMED_BEFORE.search(before)))
+        grouped = end is not None and bool(_GROUPING.fullmatch(norm.text[end:found.start()]))
+        pieces.append(("" if other else found.group(0), grouped))
+        end = found.end()
+    return pieces
+
+
+def _longest(text: str, named_too: bool) -> str:
+    """The longest usable run, a grouping of runs counting as one when it makes at most 15 digits."""
+    runs, joined = [], ""
+    for digits, grouped in _pieces(text, named_too):
+        joined = joined + digits if grouped and joined and digits else digits
+        runs += [digits, joined] if len(joined) <= ID_LENGTH else [digits]
+    return max(runs, key=len, default="")
 
 
 def longest_digit_run(text: str) -> str:
-    """The longest run of digits in a message, written or spoken; a grouping of an id in short
-    pieces (4-4-4-3, or as read aloud) is one run when it makes at most 15 digits."""
-    plain = normalise_text(_MASKED.sub(" ", text))
-    runs = re.findall(r"\d+", plain)
-    runs += [joined for joined in (re.sub(r"\D", "", group) for group in _GROUPED.findall(plain))
-             if len(joined) <= ID_LENGTH]
-    return max(runs, key=len) if runs else ""
+    """The longest run of digits in a message that may be an id, written or spoken; an id in short
+    groups (4-4-4-3, or as read aloud) is one run. Sums, dates and times (三笔 五百 八百 一千二)
+    are never part of it."""
+    return _longest(text, named_too=False)
 
 
 def attempted_id(text: str, asked: bool, spoken: bool = False) -> Optional[str]:
-    """The digits a message gives as the id: any, when the id was asked for; else an id-like run.
+    """The digits a message gives as the id: any but a sum, a date or a time when the id was asked
+    for; else an id-like run that no word names as something else (参考号是123456789012).
     Asked for, an id said in parts in one message (前面是898310 后面是000000005, or a caller's
     八九八三幺零零零 嗯 零零零零) is its parts joined."""
-    longest = longest_digit_run(text)
+    longest = _longest(text, named_too=not asked)
     if asked and (spoken or says_more_is_coming(text)) and not any(cue in text for cue in OTHER_NUMBERS):
-        joined = "".join(re.findall(r"\d+", normalise_text(_MASKED.sub(" ", text))))
+        joined = "".join(digits for digits, _ in _pieces(text, named_too=False))
         if len(longest) < len(joined) <= ID_LENGTH:
             return joined
     return longest if longest and (asked or len(longest) in ID_LIKE_LENGTHS) else None

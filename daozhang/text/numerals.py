@@ -45,6 +45,11 @@ _BIG_UNIT = re.compile("[百千万佰仟]")
 _IDIOMS = {"千万", "万一", "万万", "千千万万", "一万"}
 _CODE_BEFORE = re.compile(r"(?:码|号|报错|包错|代码|错误|显示|提示)(?:是|为)?$")
 _DAY_PART_BEFORE = re.compile(r"(?:上午|下午|中午|晚上|早上|凌晨|傍晚|早)$")
+# Another group of digits right beside a short run: it is a group of an id read out in pieces.
+_GROUP_BEFORE = re.compile(f"[{DIGIT_CHARS}]{{2}}[ -]+$")
+_GROUP_AFTER = re.compile(f"^[ -]+[{DIGIT_CHARS}]{{2}}")
+# The recogniser hears 幺 as 要 inside a long run of digits (八九八三要零零零…).
+_MISHEARD_ONE = re.compile(f"(?<=[{''.join(SPOKEN_DIGITS)}]{{3}})要(?=[{''.join(SPOKEN_DIGITS)}]{{3}})")
 
 
 def format_number(value: float) -> str:
@@ -73,6 +78,9 @@ def _convert(run: str, before: str, after: str) -> Optional[str]:
         return None
     if digits_only and (len(run) >= 3 or (len(run) == 2 and _CODE_BEFORE.search(before))):
         return _spoken_digits(run)
+    beside = bool(_GROUP_BEFORE.search(before)) + bool(_GROUP_AFTER.match(after))
+    if digits_only and beside >= 3 - len(run):  # 八九八三一零 零零零零 零零 零一一: a group of an id
+        return _spoken_digits(run)
     if _COUNT_AFTER.match(after):
         return None
     if _MONEY_AFTER.match(after):
@@ -94,6 +102,7 @@ def _convert(run: str, before: str, after: str) -> Optional[str]:
 
 def convert_spans(norm: "Normalised") -> "Normalised":
     """Rewrites the numeral runs of `norm` that are data; leaves words alone."""
+    norm = norm.sub(_MISHEARD_ONE, lambda match: "幺")
     text = norm.text
     edits = []
     for match in _RUN.finditer(text):
