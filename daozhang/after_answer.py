@@ -135,9 +135,13 @@ def declines_reminder(text: str) -> bool:
     return bool(_NO_REMINDER.search(_plain(text)))
 
 
+# 钱到了吗 / 到了没 / 解决了？: asked, not said.
+_ASKED = re.compile(r"[吗?？]|(?:没|没有|呢|么|不)[。.!！~]*$")
+
+
 def says_solved(text: str) -> bool:
-    """解决了 / 钱到了 / 那没事了 — and not 还没解决."""
-    return _says(text, "solved") and not _says(text, "not_solved")
+    """解决了 / 钱到了 / 那没事了 — and not 还没解决, nor 昨天的钱到了吗."""
+    return _says(text, "solved") and not _says(text, "not_solved") and not _ASKED.search(_plain(text))
 
 
 def not_ours(text: str) -> bool:

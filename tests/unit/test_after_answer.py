@@ -11,6 +11,7 @@ from daozhang.after_answer import (
     is_what_if,
     names_another_sale,
     says_buyer,
+    says_solved,
 )
 
 SATURDAY = date(2026, 12, 5)
@@ -51,3 +52,13 @@ def test_general_questions_buyers_and_other_sales():
     assert asks_general_rule("周五晚上刷的卡一般什么时候到账") and asks_general_rule("我就问问规则")
     assert says_buyer("我是顾客 付了钱商家说没收到") and not says_buyer("顾客说卡里扣了 我没收到")
     assert names_another_sale("还有一笔也没到") and not names_another_sale("能加急吗")
+
+
+@pytest.mark.parametrize("text", ["解决了", "钱到了 谢谢", "已经到了，没事了", "收到了。"])
+def test_solved_said(text):
+    assert says_solved(text)
+
+
+@pytest.mark.parametrize("text", ["昨天的钱到了吗", "钱到了没", "到账了没有", "解决了？", "那钱到了呢"])
+def test_solved_asked_is_a_question_not_the_end(text):
+    assert not says_solved(text)
