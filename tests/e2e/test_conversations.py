@@ -340,3 +340,39 @@ def test_a_ticket_id_sent_on_its_own_is_looked_up(stack):
     day, sequence = ticket_id[2:].split("-")
     reply = texts(stack.say(owner, f"ho{day} {sequence}"))
     assert ticket_id in reply and "没太明白" not in reply and "没能理解" not in reply
+
+
+def test_sums_and_dates_are_never_taken_for_a_mistyped_merchant_id(stack):
+    """三笔 五百 八百 一千二 is three sales, 两千三 a sum, 12月1号 a day: none is a miss at the id."""
+    sender = f"notid-{uuid.uuid4().hex[:6]}"
+    said = texts(stack.say(sender, "我昨天收了三笔 五百 八百 一千二 银行只进了一笔"))
+    assert "不是有效的商户号" not in said and "商户号" in said, said
+    for detail in ("两千三", "12月1号刷的"):
+        said = texts(stack.say(sender, detail))
+        assert "不是有效的商户号" not in said and "转人工" not in said and "商户号" in said, said
+    stack.say(sender, "898310000000004")
+    slots = stack.tracker(sender)["slots"]
+    assert slots["diagnosis"] == "merged_settlement" and not slots["merchant_id_tries"]
+
+
+def test_a_reference_number_after_the_answer_keeps_the_merchant_id(stack):
+    sender = f"refno-{uuid.uuid4().hex[:6]}"
+    stack.say(sender, "钱没到账 商户号898310000000009")
+    said = texts(stack.say(sender, "参考号是123456789012"))
+    assert "不是有效的商户号" not in said and "再发一次商户号" not in said, said
+    assert stack.tracker(sender)["slots"]["merchant_id"] == "898310000000009"
+
+
+def test_asking_whether_the_money_came_is_a_question_not_a_thank_you(stack):
+    sender = f"asked-{uuid.uuid4().hex[:6]}"
+    stack.say(sender, "昨天刷了三笔卡 银行流水对不上")
+    stack.say(sender, "898310000000004")
+    said = texts(stack.say(sender, "昨天的钱到了吗"))
+    assert "问题解决就好" not in said and said, said
+    assert not stack.tracker(sender)["slots"]["solved"]
+
+
+def test_the_fee_charged_is_checked_on_the_sale_not_worked_out_on_itself(stack):
+    sender = f"feecharged-{uuid.uuid4().hex[:6]}"
+    said = texts(stack.say(sender, "我刷卡收了一万块 怎么扣了80手续费"))
+    assert "10,000.00元" in said and "0.48" not in said, said

@@ -114,3 +114,26 @@ def test_the_fee_of_a_batch_adds_up_sale_by_sale():
 
     said = fee_breakdown(BATCH, BATCH_FACTS)
     assert "500.00元 × 0.6% = 3.00元" in said and "1,200.00元 × 0.6% = 7.20元" in said and "15.00元" in said
+
+
+def test_what_to_do_after_each_answer_is_said_not_left_to_a_person():
+    """那我该怎么办 / 弄好了多久到 / 我有签购单: the answer follows from the case, no "cannot confirm"."""
+    unpaid = follow_up("qr_not_paid", "那我该怎么办", {}, SUNDAY)
+    assert "重新付" in unpaid.answer and not unpaid.offer
+    activated = follow_up("merchant_not_activated", "弄好了多久到", {"amount": "1,491.00"}, SUNDAY)
+    assert "1,491.00元" in activated.answer and "下一个工作日" in activated.answer
+    slip = follow_up("not_found", "我手上有签购单", {}, SUNDAY)
+    assert "参考号" in slip.answer and not slip.ticket and not slip.offer  # the number is asked for first
+    assert "核对" in follow_up("not_found", "那怎么办", {}, SUNDAY).answer
+    assert "开户行" in follow_up("settlement_failed_account", "那我卡怎么会冻结", {}, SUNDAY).answer
+
+
+def test_a_reversed_sale_is_not_refunded():
+    answer = follow_up("reversed", "那钱会退给顾客吗", {"amount": "880.00"}, SUNDAY)
+    assert answer.answer.startswith("不用退") and "880.00元" in answer.answer
+    charged = follow_up("reversed", "可是顾客说他卡里扣钱了", {"amount": "880.00"}, SUNDAY)
+    assert "原路退回" in charged.answer
+
+
+def test_the_police_are_still_the_answer_to_a_fraud_not_the_general_what_to_do():
+    assert "派出所" in follow_up("qr_not_paid", "被骗了怎么办", {}, SUNDAY).answer

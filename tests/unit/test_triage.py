@@ -76,6 +76,7 @@ def test_no_referral_when_nothing_shows_whose_question_it_is(triage):
 def test_a_dismissed_message_about_a_merchants_takings_is_asked_about(triage):
     dismissed = ranking(("out_of_scope", 0.9), ("greet", 0.05))
     assert triage.should_ask(dismissed, "问一下货款的事")
+    assert triage.should_ask(dismissed, "妈的 你们这什么破公司 钱到现在都不给我")  # angry, never turned away
     assert not triage.should_ask(dismissed, "帮我订一张去上海的机票")
 
 
