@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.awaiting import Awaiting
-from actions.handoff import complete_the_open_ticket, hand_over
+from actions.handoff import complete_the_open_ticket, hand_over, mark_a_ticket_of_the_wrong_id
 from actions.reminding import offer_reminder
 from actions.tracker_reading import amounts_said_with, latest_intent, latest_text
 from actions.verification import verification_gate
@@ -46,6 +46,16 @@ async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker,
     gate = await verification_gate(dispatcher, tracker, merchant_id)
     if gate is not None:
         return gate
+    marked = await mark_a_ticket_of_the_wrong_id(tracker, merchant_id)
+    if marked:  # 不对，商户号是…: the ticket of the wrong shop is told, and this case gets its own
+        dispatcher.utter_message(text=reply("old_ticket_corrected", ticket_id=marked[0], old=marked[1],
+                                            merchant_id=merchant_id))
+    return ([SlotSet("handoff_ticket", None)] if marked else []) + await _look_up(
+        dispatcher, tracker, merchant_id, changed)
+
+
+async def _look_up(dispatcher: CollectingDispatcher, tracker: Tracker, merchant_id: str,
+                   changed: Dict[str, Any]) -> Events:
     query = _query(tracker, changed)
     outcome = await investigate(adapter(), merchant_id, **query)
     if outcome.kind == UNKNOWN_MERCHANT:

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conclusion import conclude
 from actions.context import in_context
 from actions.safe_action import SafeAction
-from actions.tracker_reading import amounts_in, latest_entities, latest_text
+from actions.tracker_reading import amounts_in, latest_entities, latest_text, sale_amounts_in
 from daozhang import money
 from daozhang.after_answer import clauses, says_still_missing
 from daozhang.batch_detail import fee_at, fee_breakdown
@@ -66,7 +66,10 @@ class ActionExplainFees(SafeAction):
         if case_fee:  # 手续费15块是怎么算的, after a paid sale or batch was explained
             dispatcher.utter_message(text=case_fee)
             return [SlotSet("awaiting", None)]
-        events = fee_reply(dispatcher, latest_entities(tracker), tracker.get_slot("payment_channel"))
+        given = {k: v for k, v in latest_entities(tracker).items() if k != "amount"}
+        sales = sale_amounts_in(tracker)  # the fee worked out on the sale, never on the fee charged
+        events = fee_reply(dispatcher, {**given, **({"amount": sales[-1]} if sales else {})},
+                           tracker.get_slot("payment_channel"))
         parts = clauses(latest_text(tracker))
         if len(parts) > 1 and any(says_still_missing(part) for part in parts):  # 手续费多少？另外99的没到账
             if tracker.get_slot("merchant_id"):  # the id is known: the sale is looked up now

@@ -7,7 +7,7 @@ any store.
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -15,7 +15,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.awaiting import Awaiting
 from actions.safe_action import SafeAction
-from actions.tracker_reading import amounts_said_with, last_bot_text, latest_intent, latest_text, transcript
+from actions.tracker_reading import (
+    amounts_said_with,
+    last_bot_text,
+    latest_intent,
+    latest_text,
+    slot_before_latest_message,
+    transcript,
+)
 from actions.verification import how_verified, verification_gate
 from daozhang.after_answer import asks_for_person, is_question
 from daozhang.conversation import HANDOFF
@@ -77,6 +84,20 @@ async def complete_the_open_ticket(tracker: Tracker, found: Dict[str, Any]) -> O
     return ticket.ticket_id
 
 
+async def mark_a_ticket_of_the_wrong_id(tracker: Tracker, merchant_id: str) -> Optional[Tuple[str, str]]:
+    """不对，商户号是…: a ticket this conversation opened for the id the merchant now corrects gets a
+    note, so that no agent works the wrong shop's case; (its id, the old merchant id) or None."""
+    old, ticket_id = slot_before_latest_message(tracker, "merchant_id"), tracker.get_slot("handoff_ticket")
+    if not old or old == merchant_id or not ticket_id:
+        return None
+    ticket = await tickets().get(ticket_id)
+    if ticket is None or ticket.status == RESOLVED or ticket.merchant_id != old:
+        return None
+    note = wording("for_agents")["merchant_id_corrected"].format(merchant_id=merchant_id, old=old)
+    await tickets().add_note(ticket_id, wording("for_agents")["assistant"], note)
+    return ticket_id, old
+
+
 async def _named_again(dispatcher: CollectingDispatcher, ticket: Ticket, said_first: str,
                        question: Optional[str], objection: Optional[str]) -> Events:
     """The case's ticket asked for again: the same id, with the merchant's new words added to it."""
@@ -116,8 +137,10 @@ async def case_ticket(tracker: Tracker, found: Optional[Dict[str, Any]] = None) 
     merchant_id = tracker.get_slot("merchant_id")
     if ticket is None or ticket.status == RESOLVED:
         return None
-    if ticket_id:  # named here: this conversation's, or another's of the same merchant (checked)
-        same = ticket.sender_id == tracker.sender_id or (merchant_id and ticket.merchant_id == merchant_id)
+    if ticket_id:  # named here: this conversation's (not a shop the merchant corrected since), or
+        # another's of the same merchant (checked)
+        ours = not (merchant_id and ticket.merchant_id and ticket.merchant_id != merchant_id)
+        same = (ticket.sender_id == tracker.sender_id and ours) or (merchant_id and ticket.merchant_id == merchant_id)
     else:  # a reminder's ticket for the very finding of this case
         same = ticket.merchant_id == merchant_id and ticket.diagnosis == (found or {}).get(
             "diagnosis", tracker.get_slot("diagnosis"))

@@ -1,6 +1,7 @@
 """Fees and amounts: Decimal arithmetic, rounded to the fen, shown the Chinese way."""
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Union
 
@@ -30,3 +31,16 @@ def yuan(amount: Union[Decimal, str, float]) -> str:
 def percent(rate: Decimal) -> str:
     """0.0038 → '0.38%'."""
     return f"{(rate * 100).normalize():f}%"
+
+
+# 怎么扣了80手续费 / 手续费扣了80块: a fee the merchant says was charged, not the sum of a sale (the sale
+# beside it, 收了一万, is what the fee is worked out on).
+_FEE_NAMED = re.compile("手续费|服务费|费率")
+_CHARGED_BEFORE = re.compile(r"扣\S{0,3}$")
+_FEE_BEFORE = re.compile(r"(?:手续费|服务费)(?:扣了|扣|收了|收|是|为|要|有|竟然|居然|都)?\s*$")
+
+
+def is_fee_charged(text: str, start: int, end: int) -> bool:
+    """Whether the sum at text[start:end] is a fee charged (扣了80手续费), not a sale (刷了2000手续费多少)."""
+    before = text[max(0, start - 8):start]
+    return bool((_FEE_NAMED.search(text) and _CHARGED_BEFORE.search(before)) or _FEE_BEFORE.search(before))

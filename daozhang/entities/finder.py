@@ -103,7 +103,7 @@ class EntityFinder:
         candidates += self._matched_entities(doc)
         candidates += self._shaped_entities(doc)
         candidates += self._date_entities(doc, today)
-        return [e for e in _settle(candidates) if not (e.entity == "amount" and _fee_charged(text, e))]
+        return _settle(candidates)
 
     @staticmethod
     def _lexicon_entities(doc) -> List[Entity]:
@@ -179,18 +179,6 @@ class EntityFinder:
             found.append(Entity("txn_date", resolved.isoformat(), span.start_char,
                                 span.end_char, "date"))
         return found
-
-
-# 怎么扣了80手续费 / 手续费扣了80块: the fee the merchant was charged, not the sum of a sale (the
-# sale beside it, 收了一万, is what the fee is worked out on).
-_FEE = re.compile("手续费|服务费|费率")
-_CHARGED_BEFORE = re.compile(r"扣\S{0,3}$")
-_FEE_BEFORE = re.compile(r"(?:手续费|服务费)(?:扣了|扣|收了|收|是|为|要|有|竟然|居然|都)?\s*$")
-
-
-def _fee_charged(text: str, amount: Entity) -> bool:
-    before = text[max(0, amount.start - 8):amount.start]
-    return bool((_FEE.search(text) and _CHARGED_BEFORE.search(before)) or _FEE_BEFORE.search(before))
 
 
 def _settle(candidates: List[Entity]) -> List[Entity]:

@@ -375,4 +375,19 @@ def test_asking_whether_the_money_came_is_a_question_not_a_thank_you(stack):
 def test_the_fee_charged_is_checked_on_the_sale_not_worked_out_on_itself(stack):
     sender = f"feecharged-{uuid.uuid4().hex[:6]}"
     said = texts(stack.say(sender, "我刷卡收了一万块 怎么扣了80手续费"))
-    assert "10,000.00元" in said and "0.48" not in said, said
+    assert "10,000.00元：手续费 60.00元" in said and "0.48" not in said, said
+
+
+def test_a_corrected_merchant_id_marks_the_ticket_of_the_wrong_shop(stack, store):
+    """The automatic ticket for 005 stays with an agent: it says the id was wrong, and the shop the
+    merchant meant gets its own answer (no ticket of 005 is reused for it)."""
+    sender = f"wrongshop-{uuid.uuid4().hex[:6]}"
+    stack.say(sender, "前天刷了三千块，到现在都没到账 商户号898310000000005")
+    old = stack.tracker(sender)["slots"]["handoff_ticket"]
+    assert old
+    said = texts(stack.say(sender, "不对，商户号是898310000000009"))
+    assert old in said and "有误" in said, said
+    slots = stack.tracker(sender)["slots"]
+    assert slots["diagnosis"] == "already_paid" and slots["handoff_ticket"] != old
+    notes = [n["note"] for n in stored_ticket(store, old)["notes"]]
+    assert any("898310000000009" in n and "有误" in n for n in notes), notes
