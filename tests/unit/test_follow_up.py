@@ -137,3 +137,8 @@ def test_a_reversed_sale_is_not_refunded():
 
 def test_the_police_are_still_the_answer_to_a_fraud_not_the_general_what_to_do():
     assert "派出所" in follow_up("qr_not_paid", "被骗了怎么办", {}, SUNDAY).answer
+
+
+def test_a_screenshot_of_payment_is_answered_from_the_order_not_repeated():
+    answer = follow_up("qr_not_paid", "可是顾客给我看了付款成功的截图啊", {"amount": "368.00"}, SUNDAY)
+    assert "368.00元" in answer.answer and "收款记录为准" in answer.answer and answer.offer
