@@ -25,11 +25,9 @@ from scipy.sparse import csr_matrix
 from sklearn.preprocessing import normalize
 from sklearn.utils.class_weight import compute_class_weight
 
-from nlu_components.code_version import CodeVersioned
-
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class TunedLogisticRegressionClassifier(CodeVersioned, LogisticRegressionClassifier):
+class TunedLogisticRegressionClassifier(LogisticRegressionClassifier):
     """Logistic regression over the sparse features, with C and row scaling configurable."""
 
     @staticmethod

@@ -18,13 +18,12 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 from daozhang.conversation import VERIFICATION
-from nlu_components.code_version import CodeVersioned
 
 ANSWER_INTENT = "inform"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class DoorAnswerIntent(CodeVersioned, GraphComponent):
+class DoorAnswerIntent(GraphComponent):
     """Sets `inform` (confidence 1) on messages the door marked as the answer to its question."""
 
     @classmethod

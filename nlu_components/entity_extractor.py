@@ -11,13 +11,12 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from daozhang.entities.finder import EntityFinder
-from nlu_components.code_version import CodeVersioned
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
 )
-class DomainEntityExtractor(CodeVersioned, GraphComponent):
+class DomainEntityExtractor(GraphComponent):
     """Adds merchant ids, amounts, dates … with their contract values."""
 
     def __init__(self, finder: EntityFinder) -> None:

@@ -16,7 +16,6 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from daozhang.text.normalise import normalise_text
-from nlu_components.code_version import CodeVersioned
 
 ORIGINAL_TEXT = "original_text"
 
@@ -24,7 +23,7 @@ ORIGINAL_TEXT = "original_text"
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
 )
-class TextNormaliser(CodeVersioned, GraphComponent):
+class TextNormaliser(GraphComponent):
     """Full-width, traditional characters, spoken numbers → one canonical text."""
 
     @classmethod

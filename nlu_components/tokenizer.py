@@ -20,7 +20,6 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
 
 from daozhang.segmenter import install_lexicon_words
-from nlu_components.code_version import CodeVersioned
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 
@@ -34,7 +33,7 @@ def _shape(word: str) -> str:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True
 )
-class DomainJiebaTokenizer(CodeVersioned, JiebaTokenizer):
+class DomainJiebaTokenizer(JiebaTokenizer):
     """JiebaTokenizer that knows the domain words and drops empty tokens."""
 
     @staticmethod

@@ -5,26 +5,58 @@ training data, our NLU components and the parts of the domain package they
 call (normaliser, entity rules, lexicon, jieba dictionary), and the pinned
 dependencies. Same inputs → same file name → no retraining. Only the few
 newest models are kept.
+
+Rasa keeps what each component made of the training data (`.rasa/cache`) and
+keys it by config and data only: after a change to the normaliser, the entity
+rules or the jieba dictionary it reused what the old code had made of the
+training data (the classifier learnt on one segmentation and parsed with
+another). So the cache gets a folder per digest of our code.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
-
-from nlu_components.code_version import CODE, digest
+from typing import Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
+# Our code the NLU runs (tests/unit/test_train.py checks it covers every module of ours it loads).
+CODE = ["nlu_components", "daozhang/__init__.py", "daozhang/text", "daozhang/entities", "daozhang/lexicon.py",
+        "daozhang/segmenter.py", "daozhang/clock.py", "daozhang/resources.py", "daozhang/merchant_id.py",
+        "daozhang/conversation.py", "daozhang/data/lexicon.yml", "daozhang/data/jieba"]
 INPUTS = ["config.yml", "domain.yml", "requirements.txt", "data", *CODE]
 KEEP_MODELS = 3
 MODELS = ROOT / "models"
 LOG = ROOT / ".run" / "train.log"
+CACHE = ROOT / ".rasa" / "cache-by-code"
+
+
+def digest(names: Sequence[str]) -> str:
+    """The digest of these files and folders (relative to the repository), names and contents."""
+    hashed = hashlib.sha256()
+    for name in names:
+        path = ROOT / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if "__pycache__" in file.parts:
+                continue
+            hashed.update(str(file.relative_to(ROOT)).encode())
+            hashed.update(file.read_bytes())
+    return hashed.hexdigest()[:12]
 
 
 def fingerprint() -> str:
     return digest(INPUTS)
+
+
+def cache_directory() -> Path:
+    """Rasa's cache of trained components for this code only (outputs of older code never reused)."""
+    return CACHE / digest(CODE)
 
 
 def model_path() -> Path:
@@ -61,7 +93,8 @@ def main() -> int:
                "--out", str(MODELS)]
     LOG.parent.mkdir(exist_ok=True)
     with open(LOG, "w") as log:
-        training = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        training = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                    env={**os.environ, "RASA_CACHE_DIRECTORY": str(cache_directory())})
         _show_progress(training, started)
     if training.returncode != 0 or not target.exists():
         print(LOG.read_text()[-4000:], file=sys.stderr)
@@ -70,6 +103,8 @@ def main() -> int:
     print(f"trained in {time.monotonic() - started:.0f} s", file=sys.stderr)
     for old in sorted(MODELS.glob("daozhang-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-KEEP_MODELS]:
         old.unlink()
+    for old in sorted((p for p in CACHE.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)[:-KEEP_MODELS]:
+        shutil.rmtree(old, ignore_errors=True)
     print(target)
     return 0
 
