@@ -10,7 +10,7 @@ from actions.case_state import details_of_another_merchant
 from actions.clarifying import ask_which_problem, policy
 from actions.conclusion import conclude
 from actions.context import about_the_case
-from actions.handoff import hand_over, person_asked
+from actions.handoff import hand_over, person_asked, took_back_the_handover
 from actions.rating import glad_solved
 from actions.reminding import promise
 from actions.safe_action import SafeAction
@@ -31,6 +31,8 @@ class ActionAnswerYesNo(SafeAction):
     async def act(self, dispatcher, tracker, domain):
         awaiting = tracker.get_slot("awaiting")
         yes = latest_intent(tracker) == "affirm"
+        if not yes and await took_back_the_handover(dispatcher, tracker):  # 转人工 … 算了不转了
+            return [SlotSet("awaiting", None)]
         corrected = any(slot in latest_entities(tracker) for slot in CORRECTABLE)
         if awaiting == Awaiting.VERIFY:  # 不记得 / 好的 instead of the four digits: the check is asked again
             return await conclude(dispatcher, tracker)

@@ -83,7 +83,11 @@ def _query(tracker: Tracker, changed: Dict[str, Any]) -> Dict[str, Any]:
 async def _explain(dispatcher: CollectingDispatcher, tracker: Tracker, outcome: Outcome,
                    changed: Dict[str, Any], answering_list: bool) -> Events:
     explanation = explain(outcome.diagnosis)
-    if _same_finding(tracker.get_slot("lookup"), outcome):  # details added, nothing changed
+    if _same_finding(tracker.get_slot("lookup"), outcome):  # details added, the same sale found
+        if outcome.approximate or _another_channel(tracker, outcome):  # 那支付宝那笔呢 / 是上周三那笔
+            dispatcher.utter_message(text=reply("other_sale_not_found", title=explanation.title))
+            return [SlotSet("lookup", outcome.as_json()), SlotSet("awaiting", Awaiting.TICKET),
+                    SlotSet("open_question", latest_text(tracker))]
         dispatcher.utter_message(text=reply("case_unchanged", title=explanation.title))
         return [SlotSet("lookup", outcome.as_json())]
     text = f"【{explanation.title}】\n{explanation.text}"
@@ -117,6 +121,13 @@ def unknown_merchant(value: str, dispatcher: CollectingDispatcher, tracker: Trac
                 SlotSet("awaiting", Awaiting.HUMAN)]
     dispatcher.utter_message(text=reply("merchant_unknown", merchant_id=value))
     return [SlotSet("merchant_id", None), SlotSet("unknown_merchant_tries", float(tries))]
+
+
+def _another_channel(tracker: Tracker, outcome: Outcome) -> bool:
+    """The merchant names a way of paying other than the sale found's (it was found without it)."""
+    named = tracker.get_slot("payment_channel")
+    found = (outcome.as_json().get("transaction") or {}).get("channel")
+    return bool(named and found and named != found)
 
 
 def _same_finding(previous: Optional[dict], outcome: Outcome) -> bool:

@@ -39,6 +39,7 @@ from daozhang.after_answer import (
     declines_reminder,
     disputes,
     is_question,
+    names_a_correction,
     names_another_sale,
     not_ours,
     says_buyer,
@@ -47,7 +48,6 @@ from daozhang.after_answer import (
 from daozhang.clock import today_in_shanghai
 from daozhang.follow_up import calendar_answer, follow_ups, general_rule, is_general_rule
 from daozhang.investigation import payout_of_record
-from daozhang.lexicon import listens_for
 from daozhang.reminders import PAID
 from daozhang.resources import reply, wording
 from daozhang.wiring import tickets
@@ -162,8 +162,7 @@ def general_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> Option
 
 def says_correction(tracker: Tracker) -> bool:
     """记错了 / 不对 … about a case already explained."""
-    text = latest_text(tracker)
-    return bool(tracker.get_slot("diagnosis")) and any(word in text for word in listens_for("correction"))
+    return bool(tracker.get_slot("diagnosis")) and names_a_correction(latest_text(tracker))
 
 
 def offer_person_for(dispatcher: CollectingDispatcher, question: str, answer: str = "") -> Events:

@@ -24,7 +24,7 @@ from actions.tracker_reading import (
     transcript,
 )
 from actions.verification import how_verified, verification_gate
-from daozhang.after_answer import asks_for_person, is_question
+from daozhang.after_answer import asks_for_person, is_question, names_a_correction, withdraws
 from daozhang.conversation import HANDOFF
 from daozhang.masking import mask_text
 from daozhang.resources import reply, wording
@@ -88,14 +88,26 @@ async def mark_a_ticket_of_the_wrong_id(tracker: Tracker, merchant_id: str) -> O
     """不对，商户号是…: a ticket this conversation opened for the id the merchant now corrects gets a
     note, so that no agent works the wrong shop's case; (its id, the old merchant id) or None."""
     old, ticket_id = slot_before_latest_message(tracker, "merchant_id"), tracker.get_slot("handoff_ticket")
-    if not old or old == merchant_id or not ticket_id:
-        return None
+    if not old or old == merchant_id or not ticket_id or not names_a_correction(latest_text(tracker)):
+        return None  # 还有898310000000009那个店: a second shop, the first one's ticket stands
     ticket = await tickets().get(ticket_id)
     if ticket is None or ticket.status == RESOLVED or ticket.merchant_id != old:
         return None
     note = wording("for_agents")["merchant_id_corrected"].format(merchant_id=merchant_id, old=old)
     await tickets().add_note(ticket_id, wording("for_agents")["assistant"], note)
     return ticket_id, old
+
+
+async def took_back_the_handover(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """算了不转了, right after the ticket was opened: its agent is told, and so is the merchant."""
+    ticket_id = tracker.get_slot("handoff_ticket")
+    text = latest_text(tracker)
+    if not ticket_id or ticket_id not in last_bot_text(tracker) or not withdraws(text):
+        return False
+    agents = wording("for_agents")
+    await tickets().add_note(ticket_id, agents["assistant"], agents["withdrawn"].format(text=text))
+    dispatcher.utter_message(text=reply("ticket_withdrawn", ticket_id=ticket_id))
+    return True
 
 
 async def _named_again(dispatcher: CollectingDispatcher, ticket: Ticket, said_first: str,

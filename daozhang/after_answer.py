@@ -139,6 +139,16 @@ def declines_reminder(text: str) -> bool:
 _ASKED = re.compile(r"[吗?？]|(?:没|没有|呢|么|不)[。.!！~]*$")
 
 
+def withdraws(text: str) -> bool:
+    """算了不转了 / 不用了: what was just asked for is taken back."""
+    return _says(text, "withdraw")
+
+
+def names_a_correction(text: str) -> bool:
+    """不对 / 记错了 / 应该是: a detail said before is being corrected (not another one added)."""
+    return _says(text, "correction")
+
+
 def says_solved(text: str) -> bool:
     """解决了 / 钱到了 / 那没事了 — and not 还没解决, nor 昨天的钱到了吗."""
     return _says(text, "solved") and not _says(text, "not_solved") and not _ASKED.search(_plain(text))

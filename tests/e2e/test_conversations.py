@@ -391,3 +391,34 @@ def test_a_corrected_merchant_id_marks_the_ticket_of_the_wrong_shop(stack, store
     assert slots["diagnosis"] == "already_paid" and slots["handoff_ticket"] != old
     notes = [n["note"] for n in stored_ticket(store, old)["notes"]]
     assert any("898310000000009" in n and "有误" in n for n in notes), notes
+
+
+def test_a_second_shop_leaves_the_first_shops_ticket_as_it_is(stack, store):
+    sender = f"secondshop-{uuid.uuid4().hex[:6]}"
+    stack.say(sender, "898310000000005的钱没到")
+    first = stack.tracker(sender)["slots"]["handoff_ticket"]
+    said = texts(stack.say(sender, "还有898310000000009那个店"))
+    assert first and "有误" not in said, said
+    assert not [n for n in stored_ticket(store, first)["notes"] if "有误" in n["note"]]
+
+
+@pytest.mark.parametrize("opening, then", [
+    (["昨天有两笔没到账，一笔刷卡880，一笔支付宝99", "898310000000007"], "那支付宝那笔呢"),
+    (["前天刷了1500没到", "898310000000009"], "不是这笔 是上周三那笔"),
+], ids=["another-channel", "another-day"])
+def test_a_sale_the_lookup_did_not_find_is_never_said_to_be_the_same(stack, opening, then):
+    """The sale found is not the one asked about: say it was not found, and offer a person."""
+    sender = f"othersale-{uuid.uuid4().hex[:6]}"
+    for message in opening:
+        stack.say(sender, message)
+    said = texts(stack.say(sender, then))
+    assert "没有查到" in said and "结论不变" not in said and "要提交吗" in said, said
+
+
+def test_a_person_asked_for_then_not_wanted_is_noted_on_the_ticket(stack, store):
+    sender = f"withdraw-{uuid.uuid4().hex[:6]}"
+    stack.say(sender, "转人工")
+    ticket_id = stack.tracker(sender)["slots"]["handoff_ticket"]
+    said = texts(stack.say(sender, "算了不转了"))
+    assert ticket_id and ticket_id in said and "不需要" in said, said
+    assert any("不需要人工" in n["note"] for n in stored_ticket(store, ticket_id)["notes"])
