@@ -135,10 +135,6 @@ def declines_reminder(text: str) -> bool:
     return bool(_NO_REMINDER.search(_plain(text)))
 
 
-# 钱到了吗 / 到了没 / 解决了？: asked, not said.
-_ASKED = re.compile(r"[吗?？]|(?:没|没有|呢|么|不)[。.!！~]*$")
-
-
 def withdraws(text: str) -> bool:
     """算了不转了 / 不用了: what was just asked for is taken back."""
     return _says(text, "withdraw")
@@ -147,6 +143,10 @@ def withdraws(text: str) -> bool:
 def names_a_correction(text: str) -> bool:
     """不对 / 记错了 / 应该是: a detail said before is being corrected (not another one added)."""
     return _says(text, "correction")
+
+
+# 钱到了吗 / 到了没 / 解决了？: asked, not said.
+_ASKED = re.compile(r"[吗?？]|(?:没|没有|呢|么|不)[。.!！~]*$")
 
 
 def says_solved(text: str) -> bool:

@@ -18,8 +18,10 @@ ID_LENGTH = 15
 ID_PATTERN = re.compile(rf"(?<!\d)\d{{{ID_LENGTH}}}(?!\d)")
 # Digits sent unasked count as an attempt at the id only when they are this long (not an amount, a tail).
 ID_LIKE_LENGTHS = range(10, 21)
-# Words that say a number is something else than the merchant id (a reference, a card, a sum).
-OTHER_NUMBERS = ("参考号", "检索号", "卡号", "尾号", "后四位", "单号", "金额", "块", "元")
+# Words that name a number as something else than the merchant id (a reference, a card, an order).
+NAMED_OTHERWISE = ("参考号", "检索号", "卡号", "尾号", "后四位", "单号")
+# … and those that say it is something else at all (a sum, too).
+OTHER_NUMBERS = (*NAMED_OTHERWISE, "金额", "块", "元")
 
 
 def is_merchant_id(text: str) -> bool:
@@ -43,7 +45,7 @@ _UNIT_SAID = re.compile("[十百千万亿拾佰仟]")
 _MONEY_OR_TIME_AFTER = re.compile(r"^\s*(?:\.\d|块|元|圆|毛|角|万|千|百|月|号|日|点|时|分|笔|次|天|个|%)")
 _MONEY_BEFORE = re.compile(r"(?:[¥$]|收了|付了|刷了|扫了|转了|退了|扣了|金额|一共|总共)\s*(?:是|为|大概|差不多)?\s*$")
 # A number that a word names as something else: 参考号是…, 卡号…, 订单号….
-_NAMED_BEFORE = re.compile(rf"(?:{'|'.join(OTHER_NUMBERS[:6])})\s*(?:是|为|:|：)?\s*$")
+_NAMED_BEFORE = re.compile(rf"(?:{'|'.join(NAMED_OTHERWISE)})\s*(?:是|为|:|：)?\s*$")
 
 
 def _pieces(text: str, named_too: bool) -> List[Tuple[str, bool]]:
