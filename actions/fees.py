@@ -11,7 +11,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conclusion import conclude
 from actions.context import in_context
 from actions.safe_action import SafeAction
-from actions.tracker_reading import amounts_in, latest_entities, latest_text, sale_amounts_in
+from actions.tracker_reading import (
+    amounts_in,
+    latest_entities,
+    latest_text,
+    sale_amounts_in,
+    slot_before_latest_message,
+)
 from daozhang import money
 from daozhang.after_answer import clauses, says_still_missing
 from daozhang.batch_detail import fee_at, fee_breakdown
@@ -70,6 +76,8 @@ class ActionExplainFees(SafeAction):
         sales = sale_amounts_in(tracker)  # the fee worked out on the sale, never on the fee charged
         events = fee_reply(dispatcher, {**given, **({"amount": sales[-1]} if sales else {})},
                            tracker.get_slot("payment_channel"))
+        if "amount" in latest_entities(tracker):  # the sale is the amount kept (是刷卡的 works it out again)
+            events.append(SlotSet("amount", sales[-1] if sales else slot_before_latest_message(tracker, "amount")))
         parts = clauses(latest_text(tracker))
         if len(parts) > 1 and any(says_still_missing(part) for part in parts):  # 手续费多少？另外99的没到账
             if tracker.get_slot("merchant_id"):  # the id is known: the sale is looked up now

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Mapping, Optional, Sequence
 
 from daozhang.after_answer import asks_hour, asks_when, clauses, day_asked, is_question, is_what_if
 from daozhang.batch_detail import asks_for_details, every_sale, one_sale
+from daozhang.clock import today_in_shanghai
 from daozhang.diagnosis import month_day_weekday
 from daozhang.payout_calendar import DEFAULT_HOUR, payout_hour, t_plus, workday
 from daozhang.resources import load_yaml, reply
@@ -103,14 +104,22 @@ def _about_payout(text: str, today: date, payout: date, facts: Mapping[str, str]
     return None
 
 
-def general_rule(sale_day: Optional[str] = None, own: bool = True) -> str:
+# A day named in a question about the rule that lies further back than this is the coming one:
+# 12月31号刷卡一般什么时候到, asked in December, is about this year's, not last year's.
+_RULE_DAY_PAST = timedelta(days=183)
+
+
+def general_rule(sale_day: Optional[str] = None, own: bool = True, today: Optional[date] = None) -> str:
     """周五晚上刷的卡一般什么时候到账: the rule itself, with the day named worked out, and no lookup
     (`own`: say how to have one's own sale looked up)."""
     said = [reply("general_rule", hour=payout_hour() or DEFAULT_HOUR)]
     if sale_day:
         day = date.fromisoformat(sale_day)
-        said.append(reply("general_rule_for_day", day=month_day_weekday(day),
-                          payout=month_day_weekday(t_plus(day)[0])))
+        if (today or today_in_shanghai()) - day > _RULE_DAY_PAST:
+            day = day.replace(year=day.year + 1) if (day.month, day.day) != (2, 29) else day
+        payout, estimate = t_plus(day)
+        said.append(reply("general_rule_for_day", day=month_day_weekday(day), payout=month_day_weekday(payout)))
+        said.append(reply("calendar_estimate", year=payout.year) if estimate else "")
     return "".join(said) + (reply("general_rule_own") if own else "")
 
 

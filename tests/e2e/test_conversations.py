@@ -376,6 +376,8 @@ def test_the_fee_charged_is_checked_on_the_sale_not_worked_out_on_itself(stack):
     sender = f"feecharged-{uuid.uuid4().hex[:6]}"
     said = texts(stack.say(sender, "我刷卡收了一万块 怎么扣了80手续费"))
     assert "10,000.00元：手续费 60.00元" in said and "0.48" not in said, said
+    said = texts(stack.say(sender, "是刷卡的"))
+    assert "0.48" not in said, said
 
 
 def test_a_corrected_merchant_id_marks_the_ticket_of_the_wrong_shop(stack, store):

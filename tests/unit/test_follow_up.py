@@ -1,7 +1,7 @@
 """Questions after an explanation, answered from the case."""
 from datetime import date
 
-from daozhang.follow_up import follow_up
+from daozhang.follow_up import follow_up, general_rule
 
 SUNDAY = date(2026, 11, 29)
 
@@ -142,3 +142,10 @@ def test_the_police_are_still_the_answer_to_a_fraud_not_the_general_what_to_do()
 def test_a_screenshot_of_payment_is_answered_from_the_order_not_repeated():
     answer = follow_up("qr_not_paid", "可是顾客给我看了付款成功的截图啊", {"amount": "368.00"}, SUNDAY)
     assert "368.00元" in answer.answer and "收款记录为准" in answer.answer and answer.offer
+
+
+def test_a_day_named_in_a_rule_question_is_the_coming_one_with_its_holiday():
+    """12月31号刷卡一般什么时候到, asked on 2026-12-06: this year's Thursday, paid after New Year."""
+    said = general_rule("2025-12-31", today=date(2026, 12, 6))
+    assert "12月31日（周四）" in said and "1月4日（周一）" in said and "估算" in said
+    assert "12月4日（周五）" in general_rule("2026-12-04", today=date(2026, 12, 6))  # a past Friday stays
