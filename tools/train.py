@@ -103,7 +103,8 @@ def main() -> int:
     print(f"trained in {time.monotonic() - started:.0f} s", file=sys.stderr)
     for old in sorted(MODELS.glob("daozhang-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-KEEP_MODELS]:
         old.unlink()
-    for old in sorted((p for p in CACHE.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)[:-KEEP_MODELS]:
+    kept = sorted((p for p in CACHE.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime) if CACHE.is_dir() else []
+    for old in kept[:-KEEP_MODELS]:
         shutil.rmtree(old, ignore_errors=True)
     print(target)
     return 0
