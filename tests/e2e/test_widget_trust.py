@@ -12,6 +12,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from daozhang.resources import reply, wording
+from tests.support.secrets import holds
 from tests.support.stack import CHANNEL_SECRETS, Stack
 from tests.support.widget_page import (
     DESKTOP,
@@ -57,12 +58,12 @@ def test_a_card_number_typed_is_masked_in_the_merchants_own_bubble_and_never_kep
     expect(bot_bubbles(page).last).to_contain_text("商户号")
     expect(page.locator(".MessageList")).not_to_contain_text("4位数字")  # its visible tail is no (wrong) id
     save_screenshot(page, f"card-{size}.png")
-    assert CARD not in page.content() and CARD not in stored(page) and PIN not in stored(page)
+    assert CARD not in page.content() and not holds(stored(page), CARD) and not holds(stored(page), PIN)
 
     page.reload()
     expect(page.locator(".Navbar-desc")).to_have_text("在线", timeout=WAIT_MS)
     expect(merchant_bubbles(page).first).to_contain_text("0128")
-    assert CARD not in page.content() and CARD not in stored(page)
+    assert CARD not in page.content() and not holds(stored(page), CARD)
     say(page, QR_MERCHANT)
     expect(bot_bubbles(page).last).to_contain_text(QR_DIAGNOSIS)
     assert stack.tracker(session_of(page), channel="socketio")["slots"]["merchant_id"] == QR_MERCHANT
@@ -262,7 +263,7 @@ def test_with_the_server_gone_a_message_is_marked_not_sent_and_sent_once_when_it
         expect(merchant_bubbles(page)).to_have_text(["二维码收款没到账", f"卡号***************{CARD[-4:]}",
                                                       QR_MERCHANT])
         expect(page.locator(".Said-meta.failed")).to_have_count(0)
-        assert CARD not in page.content() and CARD not in stored(page)
+        assert CARD not in page.content() and not holds(stored(page), CARD)
         events = lone_stack.tracker(session_of(page), channel="socketio")["events"]
         assert sum(QR_MERCHANT in e["text"] for e in events if e["event"] == "user") == 1  # sent once
         save_screenshot(page, f"outage-back-{size}.png")
