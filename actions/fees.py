@@ -72,11 +72,12 @@ class ActionExplainFees(SafeAction):
         if case_fee:  # 手续费15块是怎么算的, after a paid sale or batch was explained
             dispatcher.utter_message(text=case_fee)
             return [SlotSet("awaiting", None)]
-        given = {k: v for k, v in latest_entities(tracker).items() if k != "amount"}
+        entities = latest_entities(tracker)
+        given = {k: v for k, v in entities.items() if k != "amount"}
         sales = sale_amounts_in(tracker)  # the fee worked out on the sale, never on the fee charged
         events = fee_reply(dispatcher, {**given, **({"amount": sales[-1]} if sales else {})},
                            tracker.get_slot("payment_channel"))
-        if "amount" in latest_entities(tracker):  # the sale is the amount kept (是刷卡的 works it out again)
+        if "amount" in entities:  # the sale is the amount kept (是刷卡的 works it out again)
             events.append(SlotSet("amount", sales[-1] if sales else slot_before_latest_message(tracker, "amount")))
         parts = clauses(latest_text(tracker))
         if len(parts) > 1 and any(says_still_missing(part) for part in parts):  # 手续费多少？另外99的没到账

@@ -33,16 +33,19 @@ def latest_entities(tracker: Tracker) -> Dict[str, str]:
     return {e["entity"]: e["value"] for e in tracker.latest_message.get("entities") or []}
 
 
+def _amount_entities(tracker: Tracker) -> List[Dict[str, Any]]:
+    return [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "amount"]
+
+
 def amounts_in(tracker: Tracker) -> List[str]:
     """Every amount the latest message names (800那笔…？1200的呢), in order."""
-    return [str(e["value"]) for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "amount"]
+    return [str(e["value"]) for e in _amount_entities(tracker)]
 
 
 def sale_amounts_in(tracker: Tracker) -> List[str]:
     """The sums of sales the latest message names, not a fee it says was charged (收了一万 怎么扣了80手续费)."""
     text = latest_text(tracker)
-    return [str(e["value"]) for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "amount"
-            and not is_fee_charged(text, e.get("start", 0), e.get("end", 0))]
+    return [str(e["value"]) for e in _amount_entities(tracker) if not is_fee_charged(text, e.get("start", 0))]
 
 
 def _merchant_messages(tracker: Tracker) -> Iterator[Dict[str, Any]]:

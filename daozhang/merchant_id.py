@@ -67,10 +67,10 @@ def _pieces(text: str, named_too: bool) -> List[Tuple[str, bool]]:
     return pieces
 
 
-def _longest(text: str, named_too: bool) -> str:
+def _longest(pieces: List[Tuple[str, bool]]) -> str:
     """The longest usable run, a grouping of runs counting as one when it makes at most 15 digits."""
     runs, joined = [], ""
-    for digits, grouped in _pieces(text, named_too):
+    for digits, grouped in pieces:
         joined = joined + digits if grouped and joined and digits else digits
         runs += [digits, joined] if len(joined) <= ID_LENGTH else [digits]
     return max(runs, key=len, default="")
@@ -80,7 +80,7 @@ def longest_digit_run(text: str) -> str:
     """The longest run of digits in a message that may be an id, written or spoken; an id in short
     groups (4-4-4-3, or as read aloud) is one run. Sums, dates and times (三笔 五百 八百 一千二)
     are never part of it."""
-    return _longest(text, named_too=False)
+    return _longest(_pieces(text, named_too=False))
 
 
 def attempted_id(text: str, asked: bool, spoken: bool = False) -> Optional[str]:
@@ -88,9 +88,10 @@ def attempted_id(text: str, asked: bool, spoken: bool = False) -> Optional[str]:
     for; else an id-like run that no word names as something else (参考号是123456789012).
     Asked for, an id said in parts in one message (前面是898310 后面是000000005, or a caller's
     八九八三幺零零零 嗯 零零零零) is its parts joined."""
-    longest = _longest(text, named_too=not asked)
+    pieces = _pieces(text, named_too=not asked)
+    longest = _longest(pieces)
     if asked and (spoken or says_more_is_coming(text)) and not any(cue in text for cue in OTHER_NUMBERS):
-        joined = "".join(digits for digits, _ in _pieces(text, named_too=False))
+        joined = "".join(digits for digits, _ in pieces)
         if len(longest) < len(joined) <= ID_LENGTH:
             return joined
     return longest if longest and (asked or len(longest) in ID_LIKE_LENGTHS) else None

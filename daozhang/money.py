@@ -40,7 +40,8 @@ _CHARGED_BEFORE = re.compile(r"扣\S{0,3}$")
 _FEE_BEFORE = re.compile(r"(?:手续费|服务费)(?:扣了|扣|收了|收|是|为|要|有|竟然|居然|都)?\s*$")
 
 
-def is_fee_charged(text: str, start: int, end: int) -> bool:
-    """Whether the sum at text[start:end] is a fee charged (扣了80手续费), not a sale (刷了2000手续费多少)."""
+def is_fee_charged(text: str, start: int) -> bool:
+    """Whether the sum at `start` is a fee charged (扣了80手续费), not a sale (刷了2000手续费多少): the
+    words before it say so."""
     before = text[max(0, start - 8):start]
     return bool((_FEE_NAMED.search(text) and _CHARGED_BEFORE.search(before)) or _FEE_BEFORE.search(before))

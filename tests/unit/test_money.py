@@ -9,7 +9,7 @@ from daozhang.text.normalise import normalise_text
 
 def charged(text):
     plain = normalise_text(text)
-    return {m.group(0) for m in re.finditer(r"\d+", plain) if is_fee_charged(plain, m.start(), m.end())}
+    return {m.group(0) for m in re.finditer(r"\d+", plain) if is_fee_charged(plain, m.start())}
 
 
 @pytest.mark.parametrize("text, fees", [
