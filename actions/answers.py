@@ -14,10 +14,10 @@ from actions.handoff import hand_over, person_asked, took_back_the_handover
 from actions.rating import glad_solved
 from actions.reminding import promise
 from actions.safe_action import SafeAction
-from actions.tracker_reading import latest_entities, latest_intent, latest_text
-from daozhang.after_answer import asks_for_person, declines_reminder, says_solved
+from actions.tracker_reading import latest_entities, latest_text, says_yes
+from daozhang.after_answer import asks_for_person, declines_reminder, says_nothing, says_solved
 from daozhang.diagnosis import ticket_offer
-from daozhang.resources import reply
+from daozhang.resources import reply, wording
 
 CORRECTABLE = ("merchant_id", "txn_date", "amount", "payment_channel")
 
@@ -30,7 +30,9 @@ class ActionAnswerYesNo(SafeAction):
 
     async def act(self, dispatcher, tracker, domain):
         awaiting = tracker.get_slot("awaiting")
-        yes = latest_intent(tracker) == "affirm"
+        if says_nothing(latest_text(tracker)):  # ？ / 。: neither yes nor no; the question stands
+            return _asked_again(dispatcher, awaiting)
+        yes = says_yes(tracker)
         if not yes and await took_back_the_handover(dispatcher, tracker):  # 转人工 … 算了不转了
             return [SlotSet("awaiting", None)]
         corrected = any(slot in latest_entities(tracker) for slot in CORRECTABLE)
@@ -67,3 +69,13 @@ class ActionAnswerYesNo(SafeAction):
             return ask_which_problem(dispatcher, tracker)  # "货款有问题" read as a bare "yes"
         dispatcher.utter_message(text=reply("anything_else"))
         return []
+
+
+def _asked_again(dispatcher, awaiting):
+    """A yes/no question asked again with its two answers; anything else: say what is meant."""
+    answers = wording("yes_no_buttons").get(awaiting) if awaiting else None
+    if not answers:
+        dispatcher.utter_message(text=reply("not_understood"))
+        return []
+    dispatcher.utter_message(text=reply("yes_or_no", yes=answers[0], no=answers[1]))
+    return [SlotSet("awaiting", awaiting)]  # the buttons again (actions.safe_action)

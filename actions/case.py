@@ -124,8 +124,10 @@ def _ask_for_the_id(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         return
     if said_already and tracker.get_slot("awaiting") == Awaiting.HUMAN:  # a person was just offered:
         return  # that yes/no question stays the last word, with its buttons
-    retry = said_already or _tries(tracker, "merchant_id_tries") or _tries(tracker, "unknown_merchant_tries")
-    dispatcher.utter_message(text=reply("ask_merchant_id_again" if retry else "ask_merchant_id"))
+    retry = _tries(tracker, "merchant_id_tries") or _tries(tracker, "unknown_merchant_tries")
+    # After another answer this turn (在的 / the fee) the question is short; "again" only after a miss.
+    key = "ask_merchant_id_again" if retry else "ask_merchant_id_short" if said_already else "ask_merchant_id"
+    dispatcher.utter_message(text=reply(key))
 
 
 class ActionConcludeCase(SafeAction):

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.awaiting import Awaiting
 from actions.handoff import complete_the_open_ticket, hand_over, mark_a_ticket_of_the_wrong_id
 from actions.reminding import offer_reminder
-from actions.tracker_reading import amounts_said_with, latest_intent, latest_text
+from actions.tracker_reading import amounts_said_with, latest_intent, latest_text, says_yes
 from actions.verification import verification_gate
 from daozhang.after_answer import asks_for_person
 from daozhang.clock import today_in_shanghai
@@ -34,7 +34,7 @@ async def conclude(dispatcher: CollectingDispatcher, tracker: Tracker,
     merchant_id = tracker.get_slot("merchant_id")
     if not merchant_id:
         if tracker.get_slot("awaiting") == Awaiting.HUMAN:  # the answer to the offer, or it stands
-            if latest_intent(tracker) == "affirm" or asks_for_person(latest_text(tracker)):
+            if says_yes(tracker) or asks_for_person(latest_text(tracker)):
                 return await hand_over(dispatcher, tracker)
             if latest_intent(tracker) == "deny":
                 dispatcher.utter_message(text=reply("no_person"))

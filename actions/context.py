@@ -24,7 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.awaiting import Awaiting
 from actions.case_state import CASE_SLOTS, asks_about_the_sale, sale_kept
-from actions.clarifying import ask_which_problem, may_be_ours, refuse
+from actions.clarifying import ask_which_problem, may_be_ours, policy, refuse
 from actions.conclusion import conclude
 from actions.handoff import case_ticket, hand_over, person_asked, person_or_status, ticket_named, ticket_status
 from actions.reminding import call_off, offer_reminder, payout_to_come, promise
@@ -36,6 +36,7 @@ from daozhang.after_answer import (
     asks_general_rule,
     asks_reminder,
     asks_ticket_progress,
+    asks_when,
     declines_reminder,
     disputes,
     is_question,
@@ -44,9 +45,10 @@ from daozhang.after_answer import (
     not_ours,
     says_buyer,
     says_still_missing,
+    says_thanks,
 )
 from daozhang.clock import today_in_shanghai
-from daozhang.follow_up import calendar_answer, follow_ups, general_rule, is_general_rule
+from daozhang.follow_up import calendar_answer, follow_ups, general_rule, holiday_rule, is_general_rule
 from daozhang.investigation import payout_of_record
 from daozhang.reminders import PAID
 from daozhang.resources import reply, wording
@@ -88,6 +90,9 @@ async def in_context(dispatcher: CollectingDispatcher, tracker: Tracker,
         return general
     if tracker.get_slot("diagnosis") and is_question(text) and not names_another_sale(text):
         return offer_person_for(dispatcher, text)
+    if says_thanks(text) and not (says_still_missing(text) or is_question(text) or policy().speaks_of_takings(text)):
+        dispatcher.utter_message(text=reply("thank"))  # 哦 那是我看错卡了 谢谢
+        return [SlotSet("awaiting", None)]
     if may_ask and (may_be_ours(tracker) or "merchant_id" in latest_entities(tracker)):
         return ask_which_problem(dispatcher, tracker)  # a merchant id given is never refused
     return None
@@ -146,16 +151,21 @@ async def about_the_case(dispatcher: CollectingDispatcher, tracker: Tracker, det
 
 def general_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Events]:
     """The rule, or the working-day calendar, when that is what is asked (no merchant id given):
-    一般什么时候到 / 12月7号是不是工作日, and 那周六刷的呢 right after the rule was told."""
+    一般什么时候到 / 元旦刷卡什么时候到账 / 12月7号是不是工作日, and 那周六刷的呢 right after the rule
+    was told."""
     text, given = latest_text(tracker), latest_entities(tracker)
     if "merchant_id" in given:
         return None
+    own = not tracker.get_slot("merchant_id")
+    holiday = holiday_rule(text, today_in_shanghai(), own=own)
+    if holiday and (is_question(text) or asks_when(text)) and not says_still_missing(text):
+        dispatcher.utter_message(text=holiday)  # 元旦刷卡什么时候到账 / 过年期间收的钱哪天到
+        return sale_kept(tracker) + [SlotSet("awaiting", None)]
     calendar = calendar_answer(text, today_in_shanghai())
     follows_rule = (is_general_rule(last_bot_text(tracker)) and ("txn_date" in given or is_question(text))
                     and "amount" not in given and not says_still_missing(text))  # 昨天那笔2000没到: a case
     if calendar is None and not follows_rule and not asks_general_rule(text):
         return None
-    own = not tracker.get_slot("merchant_id")
     dispatcher.utter_message(text=calendar or general_rule(given.get("txn_date"), own=own))
     return sale_kept(tracker) + [SlotSet("awaiting", None)]
 

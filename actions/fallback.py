@@ -7,9 +7,11 @@ from typing import Text
 from rasa_sdk.events import SlotSet
 
 from actions.awaiting import Awaiting
+from actions.case_state import CASE_SLOTS
 from actions.clarifying import unhelped_in_a_row
 from actions.context import in_context
 from actions.safe_action import SafeAction
+from actions.tracker_reading import latest_entities
 from daozhang.resources import reply
 
 
@@ -23,6 +25,9 @@ class ActionFallback(SafeAction):
         answered = await in_context(dispatcher, tracker)  # ho20261129 0001 / 我记错了，是昨天下午
         if answered is not None:
             return answered
+        if tracker.active_loop.get("name") and set(latest_entities(tracker)) & set(CASE_SLOTS):
+            dispatcher.utter_message(text=reply("details_noted"))  # 上周五, while the id is asked: kept
+            return []
         if unhelped_in_a_row(tracker) >= 2:
             dispatcher.utter_message(text=reply("not_understood_again"))
             return [SlotSet("awaiting", Awaiting.HUMAN)]

@@ -24,10 +24,10 @@ from actions.tracker_reading import (
     transcript,
 )
 from actions.verification import how_verified, verification_gate
-from daozhang.after_answer import asks_for_person, is_question, names_a_correction, withdraws
+from daozhang.after_answer import asks_for_person, asks_hotline, is_question, names_a_correction, withdraws
 from daozhang.conversation import HANDOFF
 from daozhang.masking import mask_text
-from daozhang.resources import reply, wording
+from daozhang.resources import load_yaml, reply, wording
 from daozhang.tickets import RESOLVED, Ticket, find_ticket_id, still_to_ask
 from daozhang.wiring import tickets
 
@@ -224,4 +224,16 @@ async def person_asked(dispatcher: CollectingDispatcher, tracker: Tracker) -> Ev
     if refused_just_before(tracker):
         return not_ours_again(dispatcher, tracker)
     text = latest_text(tracker)
+    if asks_hotline(text):  # 客服电话多少: the number, and a person offered, not a ticket unasked
+        return hotline_told(dispatcher, tracker)
     return await hand_over(dispatcher, tracker, question=text if is_question(text) and len(text) > 8 else None)
+
+
+def hotline_told(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    """The hotline's number (hotline.yml; where it is printed when not set, and a caller is on it
+    already), and a person offered instead."""
+    number = load_yaml("hotline.yml").get("number")
+    said = (reply("hotline_on_call") if tracker.get_latest_input_channel() == "ivr"
+            else reply("hotline_number", number=number) if number else reply("hotline_printed"))
+    dispatcher.utter_message(text=said + reply("hotline_or_callback"))
+    return [SlotSet("awaiting", Awaiting.HUMAN)]

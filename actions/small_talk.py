@@ -16,7 +16,7 @@ from daozhang.resources import reply
 
 # intent → reply; while the merchant id is asked for, some answers only lead back to it.
 SAY = {"greet": "greet", "goodbye": "goodbye", "thank": "thank", "bot_challenge": "iamabot"}
-SAY_IN_CASE_FORM = {"greet": "anything_else", "thank": "anything_else", "affirm": "merchant_id_help",
+SAY_IN_CASE_FORM = {"greet": "still_here", "thank": "welcome", "affirm": "merchant_id_help",
                     "deny": "merchant_id_help", "inform": "merchant_id_help"}
 
 

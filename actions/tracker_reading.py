@@ -10,6 +10,7 @@ from typing import Any, Dict, Iterator, List, Optional
 
 from rasa_sdk import Tracker
 
+from daozhang.after_answer import says_nothing
 from daozhang.conversation import VERIFICATION, VERIFIED_MERCHANT_ID
 from daozhang.masking import mask_text
 from daozhang.money import is_fee_charged
@@ -27,6 +28,12 @@ def written_text(tracker: Tracker) -> str:
 
 def latest_intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def says_yes(tracker: Tracker) -> bool:
+    """好的 / 嗯 / 👍, never ？ or 。 alone (the classifier reads a message without words as its most
+    common answer, yes)."""
+    return latest_intent(tracker) == "affirm" and not says_nothing(latest_text(tracker))
 
 
 def latest_entities(tracker: Tracker) -> Dict[str, str]:

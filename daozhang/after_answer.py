@@ -49,6 +49,24 @@ def asks_for_person(text: str) -> bool:
             and not _NEGATED_PERSON.search(_plain(text)))
 
 
+def asks_hotline(text: str) -> bool:
+    """客服电话多少 / 你们热线是几号: the number to call, not a call back."""
+    return _says(text, "hotline_asked")
+
+
+def says_thanks(text: str) -> bool:
+    return _says(text, "thanks")
+
+
+# Words, digits or letters in any script: a message without them says nothing by itself (？ / 。 / …).
+_WORDS = re.compile(r"[\w\u3400-\u9fff]")
+
+
+def says_nothing(text: str) -> bool:
+    """？ / 。 / …: no words, no digits and no sign of yes (👍 / [强]); never a yes."""
+    return not _WORDS.search(_plain(text)) and not _says(text, "yes_signs")
+
+
 def asks_ticket_progress(text: str) -> bool:
     return _says(text, "ticket_progress")
 

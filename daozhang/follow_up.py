@@ -14,7 +14,8 @@ from typing import Mapping, Optional, Sequence
 from daozhang.after_answer import asks_hour, asks_when, clauses, day_asked, is_question, is_what_if
 from daozhang.batch_detail import asks_for_details, every_sale, one_sale
 from daozhang.clock import today_in_shanghai
-from daozhang.diagnosis import month_day_weekday
+from daozhang.diagnosis import month_day, month_day_weekday
+from daozhang.holidays import holiday_break, holiday_named
 from daozhang.payout_calendar import DEFAULT_HOUR, payout_hour, t_plus, workday
 from daozhang.resources import load_yaml, reply
 from daozhang.text.normalise import normalise_text
@@ -120,6 +121,25 @@ def general_rule(sale_day: Optional[str] = None, own: bool = True, today: Option
         payout, estimate = t_plus(day)
         said.append(reply("general_rule_for_day", day=month_day_weekday(day), payout=month_day_weekday(payout)))
         said.append(reply("calendar_estimate", year=payout.year) if estimate else "")
+    return "".join(said) + (reply("general_rule_own") if own else "")
+
+
+def holiday_rule(text: str, today: date, own: bool = True) -> Optional[str]:
+    """元旦刷卡什么时候到账 / 过年期间收的钱哪天到: the break the holiday named makes, and the day its
+    takings (and the eve's) are paid; None when no holiday is named or its year is not known."""
+    key = holiday_named(text)
+    found = holiday_break(key, today) if key else None
+    if found is None:
+        return None
+    payout, estimate = t_plus(found.last)
+    days = month_day_weekday(found.first) + ("" if found.last == found.first
+                                              else "至" + month_day_weekday(found.last))
+    key = "holiday_break_estimate" if estimate or found.estimate else "holiday_break"
+    said = [reply(key, holiday=found.name, days=days, year=found.first.year, payout=month_day_weekday(payout),
+                  these="这天" if found.last == found.first else "这几天", hour=payout_hour() or DEFAULT_HOUR)]
+    eve = found.first - timedelta(days=1)
+    if workday(eve).is_workday and t_plus(eve)[0] == payout:  # the eve's sales wait for the same day
+        said.append(reply("holiday_eve", eve=month_day_weekday(eve), payout=month_day(payout)))
     return "".join(said) + (reply("general_rule_own") if own else "")
 
 

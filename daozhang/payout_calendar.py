@@ -29,7 +29,7 @@ class Workday:
 def _shipped_schedule() -> Dict[int, Tuple[bool, Set[date], Set[date]]]:
     """year → (published, holidays, make-up workdays) from holidays.yml."""
     schedule = {}
-    for year, entry in (load_yaml("holidays.yml") or {}).items():
+    for year, entry in (load_yaml("holidays.yml").get("years") or {}).items():
         schedule[int(year)] = (bool(entry.get("published")),
                                set(entry.get("holidays") or []),
                                set(entry.get("workdays") or []))

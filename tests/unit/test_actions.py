@@ -120,6 +120,12 @@ def test_a_person_offered_stays_the_last_word_with_its_buttons():
     assert len(said) == 1 and "转人工" in said[0] and messages[-1]["buttons"]
 
 
-def test_after_another_answer_this_turn_the_id_is_asked_again_not_anew():
+def test_after_another_answer_this_turn_the_id_is_asked_in_short_not_again():
     said, _, _ = form_turn("对了手续费多少", requested=None, said=["刷卡手续费是0.6%。"])
+    assert said == [reply("ask_merchant_id_short")]
+
+
+def test_after_a_miss_and_another_answer_the_id_is_asked_again():
+    said, _, _ = form_turn("对了手续费多少", requested=None, said=["刷卡手续费是0.6%。"],
+                           slots={"merchant_id_tries": 1.0})
     assert said == [reply("ask_merchant_id_again")]

@@ -6,12 +6,15 @@ import pytest
 from daozhang.after_answer import (
     asks_for_person,
     asks_general_rule,
+    asks_hotline,
     day_asked,
     disputes,
     is_what_if,
     names_another_sale,
     says_buyer,
+    says_nothing,
     says_solved,
+    says_thanks,
 )
 
 SATURDAY = date(2026, 12, 5)
@@ -62,3 +65,27 @@ def test_solved_said(text):
 @pytest.mark.parametrize("text", ["昨天的钱到了吗", "钱到了没", "到账了没有", "解决了？", "那钱到了呢"])
 def test_solved_asked_is_a_question_not_the_end(text):
     assert not says_solved(text)
+
+
+@pytest.mark.parametrize("text", ["?", "。", "？？", "……", " ~ "])
+def test_a_mark_alone_says_nothing(text):
+    assert says_nothing(text)
+
+
+@pytest.mark.parametrize("text", ["好", "嗯", "1", "ok", "👍", "[强]", "[OK]"])
+def test_a_word_a_digit_or_a_sign_of_yes_says_something(text):
+    assert not says_nothing(text)
+
+
+@pytest.mark.parametrize("text", ["客服电话多少", "你们热线是几号", "人工电话给我一个", "打哪个电话能找到人"])
+def test_the_hotline_asked_for(text):
+    assert asks_hotline(text)
+
+
+@pytest.mark.parametrize("text", ["打电话给我", "让客服回电", "转人工", "我电话13800138000"])
+def test_a_call_back_or_a_person_is_not_the_hotline_asked(text):
+    assert not asks_hotline(text)
+
+
+def test_thanks():
+    assert says_thanks("哦 那是我看错卡了 谢谢") and says_thanks("好的多谢") and not says_thanks("钱没到账")
