@@ -14,9 +14,10 @@ from actions.handoff import complete_the_open_ticket, hand_over, mark_a_ticket_o
 from actions.reminding import offer_reminder
 from actions.tracker_reading import amounts_said_with, latest_intent, latest_text, says_yes
 from actions.verification import verification_gate
+from daozhang import money
 from daozhang.after_answer import asks_for_person
 from daozhang.clock import today_in_shanghai
-from daozhang.diagnosis import closing_question, explain, ticket_offer
+from daozhang.diagnosis import channel_label, closing_question, explain, month_day, ticket_offer
 from daozhang.investigation import CHOOSE, UNKNOWN_MERCHANT, Outcome, investigate, payout_of_record
 from daozhang.resources import reply
 from daozhang.transaction_pick import describe, pick
@@ -92,7 +93,7 @@ async def _explain(dispatcher: CollectingDispatcher, tracker: Tracker, outcome: 
         return [SlotSet("lookup", outcome.as_json())]
     text = f"【{explanation.title}】\n{explanation.text}"
     if outcome.approximate and not answering_list:  # what was found, not what was said
-        text = f"{reply('nearest_one')}\n{text}"
+        text = f"{reply('nearest_one', said=_as_said(_query(tracker, changed)))}\n{text}"
     found = {"diagnosis": explanation.code, "explanation": explanation.text, "lookup": outcome.as_json()}
     events = [SlotSet(name, value) for name, value in found.items()] + [SlotSet("awaiting", None)]
     if explanation.code in AUTOMATIC_TICKET or explanation.automatic_ticket or asks_for_person(latest_text(tracker)):
@@ -102,6 +103,10 @@ async def _explain(dispatcher: CollectingDispatcher, tracker: Tracker, outcome: 
     if completed:  # 转人工 first, the case after: the person already waiting gets what was found
         dispatcher.utter_message(text=f"{text}\n{reply('ticket_completed', ticket_id=completed)}")
         return events
+    if outcome.approximate and _another_channel(tracker, outcome) and not answering_list:
+        # 云闪付收的200 and only a WeChat 368 found: likely another sale, so a person may look for it
+        dispatcher.utter_message(text=f"{text}\n{reply('not_this_one_offer')}")
+        return events + [SlotSet("awaiting", Awaiting.TICKET)]
     if explanation.offer_ticket:
         dispatcher.utter_message(text=f"{text}\n{ticket_offer()}")
         return events + [SlotSet("awaiting", Awaiting.TICKET)]
@@ -121,6 +126,15 @@ def unknown_merchant(value: str, dispatcher: CollectingDispatcher, tracker: Trac
                 SlotSet("awaiting", Awaiting.HUMAN)]
     dispatcher.utter_message(text=reply("merchant_unknown", merchant_id=value))
     return [SlotSet("merchant_id", None), SlotSet("unknown_merchant_tries", float(tries))]
+
+
+def _as_said(query: Dict[str, Any]) -> str:
+    """The sale as the merchant described it: 12月5日、云闪付、200.00元 (the day and sum when none is known)."""
+    parts = [month_day(query["txn_date"]) if query.get("txn_date") else "",
+             channel_label(query["channel"]) if query.get("channel") else "",
+             f"{money.yuan(query['amount'])}元" if query.get("amount") else ""]
+    said = "、".join(filter(None, parts))
+    return f"这笔（{said}）" if said else reply("nearest_said_default")
 
 
 def _another_channel(tracker: Tracker, outcome: Outcome) -> bool:

@@ -69,7 +69,7 @@ def test_while_the_id_is_asked_a_greeting_and_a_day_are_answered_and_the_id_aske
     assert reply("details_noted") in said and "没太明白" not in said and "再发一次" not in said
     assert stack.tracker(who)["slots"]["txn_date"]
     said = texts(stack.say(who, FIRST_SALE))  # looked up with the day kept: not that day, the nearest
-    assert "和您说的日期" in said and "【首笔交易正在做风险审核】" in said
+    assert "和您说的这笔（" in said and "【首笔交易正在做风险审核】" in said
 
 
 def test_a_holiday_named_gets_its_days_and_payout_not_a_request_for_the_id(stack):
@@ -77,3 +77,12 @@ def test_a_holiday_named_gets_its_days_and_payout_not_a_request_for_the_id(stack
     expected = holiday_rule(question, today_in_shanghai())  # None: holidays.yml lacks the coming year
     said = texts(stack.say(sender("holiday"), question))
     assert expected and said == expected and "元旦放假" in said and "请告诉我您的商户号" not in said
+
+
+def test_a_sale_found_only_on_another_channel_and_sum_is_named_as_said_and_a_person_offered(stack):
+    who = sender("nearest")
+    stack.say(who, "云闪付收了200块没到账")
+    answer = stack.say(who, QR_UNPAID)
+    said = texts(answer)
+    assert "和您说的这笔（云闪付、200.00元）" in said and "368.00元" in said
+    assert reply("not_this_one_offer") in said and buttons(answer) == ["提交工单", "不用了"]
