@@ -15,7 +15,7 @@ from actions.rating import glad_solved
 from actions.reminding import promise
 from actions.safe_action import SafeAction
 from actions.tracker_reading import latest_entities, latest_text, says_yes
-from daozhang.after_answer import asks_for_person, declines_reminder, says_nothing, says_solved
+from daozhang.after_answer import asks_for_person, declines_reminder, says_no_thanks, says_nothing, says_solved
 from daozhang.diagnosis import ticket_offer
 from daozhang.resources import reply, wording
 
@@ -63,6 +63,11 @@ class ActionAnswerYesNo(SafeAction):
         if awaiting in (Awaiting.TICKET, Awaiting.HUMAN):
             if yes:
                 return await hand_over(dispatcher, tracker)
+            if policy().speaks_of_takings(latest_text(tracker)) and not says_no_thanks(latest_text(tracker)):
+                # 到账金额不对, said again instead of yes or no: the complaint stands, so does the offer
+                offer = ticket_offer() if awaiting == Awaiting.TICKET else reply("offer_human")
+                dispatcher.utter_message(text=reply("complaint_heard") + offer)
+                return [SlotSet("awaiting", awaiting)]
             dispatcher.utter_message(text=reply("no_ticket"))
             return [SlotSet("awaiting", None)]
         if awaiting is None and policy().speaks_of_takings(latest_text(tracker)):

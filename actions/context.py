@@ -23,6 +23,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.awaiting import Awaiting
+from actions.case_fee import shortfall_is_the_fee
 from actions.case_state import CASE_SLOTS, asks_about_the_sale, sale_kept
 from actions.clarifying import ask_which_problem, may_be_ours, policy, refuse
 from actions.conclusion import conclude
@@ -32,6 +33,7 @@ from actions.safe_action import SafeAction
 from actions.tracker_reading import last_bot_text, latest_entities, latest_text, slot_before_latest_message
 from daozhang.after_answer import (
     adds_to_the_ticket,
+    asks_capabilities,
     asks_for_person,
     asks_general_rule,
     asks_reminder,
@@ -66,6 +68,9 @@ async def in_context(dispatcher: CollectingDispatcher, tracker: Tracker,
         return await ticket_status(dispatcher, tracker)
     if tracker.get_slot("ticket_asked") and "merchant_id" in latest_entities(tracker):  # the id for that ticket
         return await ticket_status(dispatcher, tracker, named=tracker.get_slot("ticket_asked"))
+    if asks_capabilities(text):  # 你能干啥: what the assistant is for, never a refusal
+        dispatcher.utter_message(text=reply("greet"))
+        return [SlotSet("awaiting", None)]
     if says_buyer(text):  # 我是买东西的: where to go, never a merchant id asked for
         dispatcher.utter_message(text=reply("buyer_referral"))
         return [SlotSet("awaiting", None)]
@@ -103,6 +108,10 @@ async def answer_in_case(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     it (a new day or amount: look again); None when the message is not about it."""
     if not tracker.get_slot("diagnosis"):
         return None
+    fee = shortfall_is_the_fee(tracker)  # 少了15块, after a batch paid less its fee
+    if fee:
+        dispatcher.utter_message(text=fee)
+        return [SlotSet("awaiting", None)]
     text = latest_text(tracker)
     if asks_about_the_sale(tracker, text, is_question(text), says_correction(tracker)):
         answered = await about_the_case(dispatcher, tracker, details=False)  # 那后天呢 后天是周六

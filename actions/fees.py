@@ -4,15 +4,14 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any, Dict, List, Mapping, Optional, Text
 
-from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.case_fee import fee_of_the_case
 from actions.conclusion import conclude
 from actions.context import in_context
 from actions.safe_action import SafeAction
 from actions.tracker_reading import (
-    amounts_in,
     latest_entities,
     latest_text,
     sale_amounts_in,
@@ -20,10 +19,8 @@ from actions.tracker_reading import (
 )
 from daozhang import money
 from daozhang.after_answer import clauses, says_still_missing
-from daozhang.batch_detail import fee_at, fee_breakdown
 from daozhang.resources import reply, wording
 
-PAID = ("merged_settlement", "already_paid")
 FEE_WORDS = ("手续费", "费率", "扣多少", "扣了多少", "收多少", "扣点", "点数", "服务费", "费用")
 
 
@@ -85,25 +82,3 @@ class ActionExplainFees(SafeAction):
                 return events + [SlotSet("problem", "payment_not_arrived")] + await conclude(dispatcher, tracker)
             dispatcher.utter_message(text=reply("missing_sale_next"))
         return events
-
-
-def fee_of_the_case(tracker: Tracker) -> Optional[str]:
-    """How the fee of the sale or batch just explained adds up, when the message asks about that fee
-    (no amount, or the fee's own amount), not about another sum."""
-    record = tracker.get_slot("lookup") or {}
-    facts, sales = record.get("facts") or {}, record.get("batch") or [record.get("transaction")]
-    if record.get("diagnosis") not in PAID or not all(sales):
-        return None
-    given = latest_entities(tracker)
-    other = given.get("payment_channel")
-    if other and other not in {sale["channel"] for sale in sales}:  # 这批要是用支付宝收 能省多少
-        return fee_at(sales, other, wording("channels")[other])
-    asked = given.get("amount")
-    named = {Decimal(a) for a in amounts_in(tracker)}
-    some = [sale for sale in sales if Decimal(sale["amount"]) in named]
-    if some:  # 八百那笔扣了多少 / 800那笔手续费多少？1200的呢
-        total = sum((money.fee(Decimal(sale["amount"]), sale["channel"]) for sale in some), Decimal(0))
-        return fee_breakdown(some, {"fee": money.yuan(total)})
-    if asked and Decimal(asked) != Decimal(str(facts.get("fee", "0")).replace(",", "")):
-        return None
-    return fee_breakdown(sales, facts)

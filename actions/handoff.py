@@ -18,6 +18,7 @@ from actions.safe_action import SafeAction
 from actions.tracker_reading import (
     amounts_said_with,
     last_bot_text,
+    latest_entities,
     latest_intent,
     latest_text,
     slot_before_latest_message,
@@ -29,6 +30,7 @@ from daozhang.conversation import HANDOFF
 from daozhang.masking import mask_text
 from daozhang.resources import load_yaml, reply, wording
 from daozhang.tickets import RESOLVED, Ticket, find_ticket_id, still_to_ask
+from daozhang.triage import PROBLEM_INTENTS
 from daozhang.wiring import tickets
 
 Events = List[Dict[Text, Any]]
@@ -166,6 +168,11 @@ def refused_just_before(tracker: Tracker) -> bool:
     return any(said.startswith(reply(key)[:12]) for key in ("out_of_scope", "not_ours_no_ticket", "buyer_referral"))
 
 
+def _brings_a_case_of_ours(tracker: Tracker) -> bool:
+    """我要人工客服 商户号…钱被退回了, right after a refusal: a case of ours, and a person for it."""
+    return "merchant_id" in latest_entities(tracker) or latest_intent(tracker) in PROBLEM_INTENTS
+
+
 def not_ours_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     """No ticket: a buyer hears again where to go (with the numbers), anyone else why not."""
     buyer = last_bot_text(tracker).startswith(reply("buyer_referral")[:12])
@@ -221,8 +228,8 @@ async def person_or_status(dispatcher: CollectingDispatcher, tracker: Tracker) -
 async def person_asked(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     """提交 / 帮我登记一下 / 那就转吧, whatever the classifier made of it: the case's ticket, with a
     question asked in the same breath (能加急吗 帮我转人工); none for a subject just refused."""
-    if refused_just_before(tracker):
-        return not_ours_again(dispatcher, tracker)
+    if refused_just_before(tracker) and not _brings_a_case_of_ours(tracker):
+        return not_ours_again(dispatcher, tracker)  # a buyer asking whom to call: the wallets' numbers
     text = latest_text(tracker)
     if asks_hotline(text):  # 客服电话多少: the number, and a person offered, not a ticket unasked
         return hotline_told(dispatcher, tracker)

@@ -7,10 +7,11 @@ from typing import Text
 from rasa_sdk.events import SlotSet
 
 from actions.awaiting import Awaiting
+from actions.context import in_context
 from actions.rating import rating_given, thank_for_rating
 from actions.safe_action import SafeAction
-from actions.tracker_reading import latest_intent, latest_text
-from daozhang.after_answer import says_buyer
+from actions.tracker_reading import latest_entities, latest_intent, latest_text
+from daozhang.after_answer import says_buyer, says_goodbye
 from daozhang.conversation import CLOSING
 from daozhang.resources import reply
 
@@ -34,6 +35,12 @@ class ActionSmallTalk(SafeAction):
         rating = rating_given(tracker)  # 满意 / 一般 / 不满意 as offered (actions.rating)
         if intent == "thank" and rating:
             return thank_for_rating(dispatcher, rating)
+        if tracker.get_slot("diagnosis") and "amount" in latest_entities(tracker):  # 少了15块 read as goodbye
+            answered = await in_context(dispatcher, tracker, may_ask=False)
+            if answered is not None:
+                return answered
+        if intent == "thank" and says_goodbye(latest_text(tracker)):  # 谢谢 再见: goodbye wins
+            intent = "goodbye"
         in_form = tracker.active_loop.get("name") == "case_form"
         if in_form and intent in ("affirm", "deny") and tracker.get_slot("awaiting") == Awaiting.HUMAN:
             return []  # the answer to "a person?": the form's conclusion takes it (actions.conclusion)

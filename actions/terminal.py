@@ -6,7 +6,9 @@ from typing import Text
 from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.awaiting import Awaiting
-from actions.context import in_context
+from actions.case_state import details_of_another_merchant
+from actions.conclusion import conclude
+from actions.context import in_context, says_correction
 from actions.safe_action import SafeAction
 from actions.terminal_answer import terminal_reply
 from actions.tracker_reading import latest_entities, latest_text
@@ -24,6 +26,9 @@ class ActionTerminalGuidance(SafeAction):
 
     async def act(self, dispatcher, tracker, domain):
         text = latest_text(tracker)
+        if says_correction(tracker) and "merchant_id" in latest_entities(tracker):  # 不对 商户号打错了 是…
+            forgotten = details_of_another_merchant(tracker)  # (打错 read as a terminal's fault)
+            return [SlotSet(k, v) for k, v in forgotten.items()] + await conclude(dispatcher, tracker, forgotten)
         if tracker.get_slot("awaiting") == Awaiting.ERROR_CODE:  # the answer to "which code?"
             # The rule that brought us here held while `awaiting` was "error_code": this says what runs next.
             code = latest_entities(tracker).get("error_code") or code_in_answer(text)

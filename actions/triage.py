@@ -26,6 +26,8 @@ from daozhang.triage import NONE_OF_THESE
 
 # The clarifying question is asked at most this often before a person is offered.
 MAX_ASKS = 2
+# The problem a case starts with when the merchant answers the question with the merchant id.
+LOOKED_UP = "payment_not_arrived"
 
 
 class ActionOutOfScope(SafeAction):
@@ -66,7 +68,9 @@ class ActionTakeProblemChoice(SafeAction):
             return [SlotSet("pending_message", None), SlotSet("awaiting", None)]
         chosen = policy().resolve(answer, bool(first.get("qr")), latest_intent(tracker))
         details = _details_in_answer(tracker)
-        if chosen is None and details:  # 商户号898310000000003 while the choices are shown: kept
+        if chosen is None and "merchant_id" in details:  # the id while the choices are shown: the
+            chosen = LOOKED_UP  # lookup itself finds what happened (a batch paid less its fee …)
+        if chosen is None and details:  # 是昨天的 while the choices are shown: kept
             kept = {**first, "entities": {**first.get("entities", {}), **details}}
             return [SlotSet("pending_message", kept)] + ask_again(dispatcher, kept, 0, noted=True)
         if chosen is None:

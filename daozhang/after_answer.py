@@ -58,6 +58,15 @@ def says_thanks(text: str) -> bool:
     return _says(text, "thanks")
 
 
+def asks_capabilities(text: str) -> bool:
+    """你能干啥 / 你能帮我做什么: what the assistant is for."""
+    return _says(text, "capabilities")
+
+
+def says_goodbye(text: str) -> bool:
+    return _says(text, "goodbye")
+
+
 # Words, digits or letters in any script: a message without them says nothing by itself (？ / 。 / …).
 _WORDS = re.compile(r"[\w\u3400-\u9fff]")
 
@@ -151,6 +160,11 @@ def asks_reminder(text: str) -> bool:
 
 def declines_reminder(text: str) -> bool:
     return bool(_NO_REMINDER.search(_plain(text)))
+
+
+def says_no_thanks(text: str) -> bool:
+    """不用 / 先不 / 没必要: an offer declined."""
+    return _says(text, "no_thanks")
 
 
 def withdraws(text: str) -> bool:

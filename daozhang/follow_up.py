@@ -96,8 +96,8 @@ def _about_payout(text: str, today: date, payout: date, facts: Mapping[str, str]
         return FollowUp(reply("what_if_payout", payout=month_day_weekday(payout), card=card), remind=True)
     asked = day_asked(text, today)
     hour = _hour_said(payout) if asks_hour(text) else ""
-    if asked and is_question(text):
-        return FollowUp(_payout_by(asked, payout, today) + hour)
+    if asked and is_question(text):  # 明天几点到: the day's answer says the hour already
+        return FollowUp(_payout_by(asked, payout, today) + ("" if asked == payout and payout > today else hour))
     if hour or asks_when(text):
         if payout <= today:
             return FollowUp(reply("payout_already", payout=month_day_weekday(payout)))

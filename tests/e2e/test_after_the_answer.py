@@ -182,13 +182,12 @@ def test_two_questions_in_one_message_are_both_carried(stack):
     assert ("可以" in reply or "到不了" in reply) and "加急" in reply and "人工" in reply
 
 
-def test_details_typed_while_the_menu_is_shown_are_kept(stack):
+def test_a_merchant_id_typed_while_the_menu_is_shown_is_looked_up(stack):
     sender = new_sender("menu-id")
     stack.say(sender, first_that_asks(stack, VAGUE))
-    noted = texts(stack.say(sender, "商户号898310000000003"))
-    assert "记下了" in noted
-    reply = texts(stack.say(sender, "/settlement_delayed"))
-    assert ASK_ID not in reply and stack.tracker(sender)["slots"]["diagnosis"]
+    reply = texts(stack.say(sender, "商户号898310000000003"))  # the lookup finds what happened
+    assert "1,250.00元" in reply and ASK_ID not in reply and "请从下面选一项" not in reply
+    assert stack.tracker(sender)["slots"]["diagnosis"] == "pending_settlement"
 
 
 def test_ticket_status_from_another_conversation_only_for_its_merchant(stack):

@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 
 from daozhang.after_answer import (
+    asks_capabilities,
     asks_for_person,
     asks_general_rule,
     asks_hotline,
@@ -12,6 +13,8 @@ from daozhang.after_answer import (
     is_what_if,
     names_another_sale,
     says_buyer,
+    says_goodbye,
+    says_no_thanks,
     says_nothing,
     says_solved,
     says_thanks,
@@ -89,3 +92,12 @@ def test_a_call_back_or_a_person_is_not_the_hotline_asked(text):
 
 def test_thanks():
     assert says_thanks("哦 那是我看错卡了 谢谢") and says_thanks("好的多谢") and not says_thanks("钱没到账")
+
+
+def test_no_thanks_and_goodbye():
+    assert says_no_thanks("不用了") and says_no_thanks("先不提交") and not says_no_thanks("到账金额不对")
+    assert says_goodbye("谢谢 再见") and says_goodbye("好的谢谢 拜拜") and not says_goodbye("谢谢")
+
+
+def test_what_the_assistant_can_do_asked():
+    assert asks_capabilities("你能干啥") and asks_capabilities("你能帮我做什么") and not asks_capabilities("钱没到账")

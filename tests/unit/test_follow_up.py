@@ -78,6 +78,8 @@ def test_the_hour_of_a_payout_day_when_the_rule_knows_it():
     assert "12月7日" in answer.answer and "18:00" in answer.answer
     when = follow_up("pending_settlement", "那到底什么时候到", {}, SATURDAY, payout=MONDAY_PAYOUT)
     assert "12月7日（周一）" in when.answer
+    once = follow_up("pending_settlement", "周一几点到", {}, SATURDAY, payout=MONDAY_PAYOUT)
+    assert once.answer.count("18:00") == 1, once.answer  # the day's answer says the hour once
 
 
 def test_questions_only_a_person_can_answer_are_offered_one():
