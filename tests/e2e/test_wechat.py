@@ -224,7 +224,7 @@ def test_the_access_token_was_fetched_once(wechat):
 
 
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "safe"])
-@pytest.mark.parametrize("skew", [-301, 301, -3600])
+@pytest.mark.parametrize("skew", [-360, 360, -3600])  # a minute past the limit: a loaded machine takes a second or two
 def test_a_request_signed_more_than_five_minutes_away_is_refused(wechat, encrypted, skew):
     openid = follower()
     query = signed(at=time.time() + skew)
