@@ -22,11 +22,13 @@ WITHIN_SECONDS = 15  # the deadline is 6 s; a merchant would notice anything nea
 @pytest.fixture(scope="module")
 def faulty(tmp_path_factory):
     redis_server = RedisServer().start()
-    stack = Stack(tmp_path_factory.mktemp("faulty"), redis_port=redis_server.port,
-                  DZ_LOOKUP_TIMEOUT="60").start()
-    yield stack, redis_server
-    stack.stop()
-    redis_server.stop()
+    try:  # a stack that fails to start leaves no Redis running
+        stack = Stack(tmp_path_factory.mktemp("faulty"), redis_port=redis_server.port,
+                      DZ_LOOKUP_TIMEOUT="60").start()
+        yield stack, redis_server
+        stack.stop()
+    finally:
+        redis_server.stop()
 
 
 def timed_say(stack, text):

@@ -47,11 +47,14 @@ def fake_api():
 @pytest.fixture(scope="module")
 def wechat_stack(tmp_path_factory, fake_api):
     redis_server = RedisServer().start()
-    stack = Stack(tmp_path_factory.mktemp("wechat"), redis_port=redis_server.port,
-                  **account_settings(fake_api.url, PASSIVE_SECONDS), DZ_REPLY_DEADLINE=str(REPLY_DEADLINE), DZ_LOOKUP_TIMEOUT=str(LOOKUP_SECONDS)).start()
-    yield stack
-    stack.stop()
-    redis_server.stop()
+    try:  # a stack that fails to start leaves no Redis running
+        stack = Stack(tmp_path_factory.mktemp("wechat"), redis_port=redis_server.port,
+                      **account_settings(fake_api.url, PASSIVE_SECONDS), DZ_REPLY_DEADLINE=str(REPLY_DEADLINE),
+                      DZ_LOOKUP_TIMEOUT=str(LOOKUP_SECONDS)).start()
+        yield stack
+        stack.stop()
+    finally:
+        redis_server.stop()
 
 
 @pytest.fixture(scope="module")
